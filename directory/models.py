@@ -1,0 +1,337 @@
+"""What a directory entry is, where it came from, and the page that shows them."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType
+
+__all__ = [
+    "Activity",
+    "Category",
+    "LegalForm",
+    "MemberClass",
+    "OrganisationType",
+    "Source",
+    "Entry",
+    "EntryTag",
+    "SourceRecord",
+]
+
+
+class Source(models.Model):
+    """A public listing the catalogue draws on, with the terms its data comes under."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    attribution = models.CharField(_("attribution"), max_length=300, blank=True)
+    trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_("New entries from a trusted source are published at once; "
+                    "others wait in the review queue."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("homepage"),
+        FieldPanel("licence"),
+        FieldPanel("attribution"),
+        FieldPanel("trusted"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+
+    def __str__(self):
+        return self.name
+
+
+class EntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(live=True)
+
+    def for_listing(self):
+        """Everything a listing shows, in a fixed number of queries."""
+        return self.select_related("category", "organisation_type").prefetch_related(
+            "activities", "member_classes"
+        )
+
+
+class Status(models.TextChoices):
+    # The values of the Murmurations organisations schema's "status" field.
+    ACTIVE = "active", _("Active")
+    IN_PLANNING = "in-planning", _("In planning")
+    ON_HOLD = "on-hold", _("On hold")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class GeographicScope(models.TextChoices):
+    LOCAL = "local", _("Local")
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+class EntryTag(TaggedItemBase):
+    content_object = ParentalKey("directory.Entry", related_name="tagged_items",
+                                 on_delete=models.CASCADE)
+
+
+class Entry(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """An organisation in the catalogue: a platform co-op, a co-op, or one of their supporters.
+
+    Entries are snippets rather than pages so importers can write thousands at once.
+    """
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
+    other_names = models.JSONField(_("other names"), default=list, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    links = models.JSONField(
+        _("other links"), default=list, blank=True,
+        help_text=_('A list of {"label": ..., "url": ...} objects.'),
+    )
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = RichTextField(
+        _("description"), blank=True,
+        features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "blockquote"],
+    )
+
+    organisation_type = models.ForeignKey(
+        OrganisationType, verbose_name=_("organisation type"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="entries",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="entries",
+    )
+    activities = ParentalManyToManyField(
+        Activity, verbose_name=_("activities"), blank=True, related_name="entries"
+    )
+    member_classes = ParentalManyToManyField(
+        MemberClass, verbose_name=_("member classes"), blank=True, related_name="entries",
+        help_text=_("Who owns and governs it."),
+    )
+    legal_form = models.ForeignKey(
+        LegalForm, verbose_name=_("legal form"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="entries",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True,
+        validators=[MinValueValidator(1700), MaxValueValidator(2100)],
+    )
+    members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    workers_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+
+    geographic_scope = models.CharField(
+        _("geographic scope"), max_length=20, choices=GeographicScope.choices, blank=True
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    locality = models.CharField(_("locality"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("ISO 639-1 codes, e.g. en, fr.")
+    )
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    logo_url = models.URLField(_("logo address"), max_length=2000, blank=True)
+    source_code_url = models.URLField(_("open-source repository"), max_length=500, blank=True)
+    tools = models.JSONField(_("tools used"), default=list, blank=True)
+    tags = ClusterTaggableManager(through=EntryTag, blank=True)
+
+    # Personal data: never shown on public pages, in the API or in exports.
+    contact_email = models.EmailField(
+        _("contact email"), blank=True, help_text=_("Private: only editors see it.")
+    )
+
+    needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    # Which source last set each field, so an import only rewrites what it owns.
+    field_origins = models.JSONField(default=dict, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Imports index once per run (search.indexing), not row by row.
+    search_auto_update = True
+
+    search_fields = [
+        index.SearchField("name", boost=5),
+        index.AutocompleteField("name"),
+        index.SearchField("other_names_text", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.SearchField("locality"),
+        index.SearchField("region"),
+        index.SearchField("tools_text"),
+        index.RelatedFields("activities", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("live"),
+        index.FilterField("status"),
+        index.FilterField("country"),
+        index.FilterField("category_id"),
+        index.FilterField("organisation_type_id"),
+        index.FilterField("needs_review"),
+        index.FilterField("name"),
+        index.FilterField("founded_year"),
+        index.FilterField("created_at"),
+    ]
+
+    content_panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("other_names"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("organisation_type"), FieldPanel("category")]),
+                FieldPanel("activities"),
+                FieldPanel("member_classes"),
+                FieldRowPanel([FieldPanel("legal_form"), FieldPanel("status")]),
+                FieldRowPanel([
+                    FieldPanel("founded_year"),
+                    FieldPanel("members_count"),
+                    FieldPanel("workers_count"),
+                ]),
+                FieldPanel("tags"),
+            ],
+            heading=_("Classification"),
+        ),
+    ]
+    place_panels = [
+        FieldPanel("geographic_scope"),
+        FieldPanel("address"),
+        FieldRowPanel([FieldPanel("locality"), FieldPanel("region"), FieldPanel("country")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("languages"),
+    ]
+    links_panels = [
+        FieldPanel("website"),
+        FieldPanel("links"),
+        FieldPanel("source_code_url"),
+        FieldPanel("tools"),
+        FieldPanel("logo"),
+        FieldPanel("logo_url"),
+        FieldPanel("contact_email"),
+    ]
+    review_panels = [FieldPanel("needs_review"), FieldPanel("review_note")]
+
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Entry")),
+        ObjectList(place_panels, heading=_("Place")),
+        ObjectList(links_panels, heading=_("Links and contact")),
+        ObjectList(review_panels, heading=_("Review")),
+    ])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+        indexes = [models.Index(fields=["live", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    # Search index helpers -------------------------------------------------
+    def other_names_text(self):
+        return " ".join(self.other_names or [])
+
+    def tools_text(self):
+        return " ".join(self.tools or [])
+
+    # Public URLs and preview ---------------------------------------------
+    def get_url(self, request=None):
+        from .pages import DirectoryPage
+
+        page = DirectoryPage.objects.live().first()
+        if page is None:
+            return None
+        return page.url + page.reverse_subpage("entry", kwargs={"slug": self.slug})
+
+    def get_preview_template(self, request, mode_name):
+        return "directory/entry_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["entry"] = self
+        context["sources"] = self.source_records.select_related("source")
+        return context
+
+    @cached_property
+    def public_links(self):
+        return [link for link in (self.links or []) if isinstance(link, dict) and link.get("url")]
+
+
+class SourceRecord(models.Model):
+    """One listing of an entry in one source: the provenance of its data."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="source_records")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="records")
+    external_id = models.CharField(_("id in the source"), max_length=255)
+    record_url = models.URLField(_("address in the source"), max_length=2000, blank=True)
+    raw = models.JSONField(_("raw record"), default=dict)
+    content_hash = models.CharField(max_length=64)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("source record")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_record_per_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.slug}:{self.external_id}"
+
+
+from .pages import DirectoryPage  # noqa: E402,F401  (registers the page model)

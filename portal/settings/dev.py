@@ -1,0 +1,9 @@
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Development serves static files from the app folders, no collectstatic needed.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

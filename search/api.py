@@ -1,0 +1,101 @@
+"""The one way the rest of the portal searches the catalogue.
+
+    results = search(query="marketplace", filters={"country": ["FR"]}, sort="name", page=2)
+
+Views, the API and the search box call this; which engine answers is a setting
+(`PORTAL_SEARCH_ENGINE`), and nothing outside this package knows which one runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SORTS = {
+    "relevance": "Best match",
+    "name": "Name (A–Z)",
+    "-name": "Name (Z–A)",
+    "newest": "Recently added",
+    "founded": "Oldest founded",
+    "-founded": "Newest founded",
+}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
+
+@dataclass
+class SearchResults:
+    hits: list
+    total: int
+    page: int
+    page_size: int
+    facets: list[Facet]
+    query: str = ""
+    sort: str = "relevance"
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def first_index(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.page_size)
+
+
+def get_engine():
+    path = getattr(settings, "PORTAL_SEARCH_ENGINE", "search.engines.database.DatabaseEngine")
+    return import_string(path)()
+
+
+def search(
+    query: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> SearchResults:
+    query = (query or "").strip()[:200]
+    filters = {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
+    if sort not in SORTS:
+        sort = "relevance"
+    if sort == "relevance" and not query:
+        sort = "name"
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    page = max(1, int(page))
+    return get_engine().search(query=query, filters=filters, sort=sort, page=page,
+                               page_size=page_size)

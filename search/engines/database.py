@@ -1,0 +1,115 @@
+"""Search on the database: Wagtail's database backend (SQLite FTS5, PostgreSQL full text).
+
+The full-text backend gives a queryset of matching entries; filters, facet counts,
+sorting and paging are then plain ORM queries on it, so a results page costs the
+same handful of SQL queries whatever its size or the catalogue's.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+from django_countries import countries
+from wagtail.search.backends import get_search_backend
+
+from directory.models import Entry, Status
+
+from ..api import Facet, FacetOption, SearchResults
+from ..facets import DIMENSIONS, DIMENSIONS_BY_NAME, FACET_SIZE
+
+ORDERINGS = {
+    "name": ["name", "pk"],
+    "-name": ["-name", "-pk"],
+    "newest": ["-created_at", "-pk"],
+    "founded": [F("founded_year").asc(nulls_last=True), "name"],
+    "-founded": [F("founded_year").desc(nulls_last=True), "name"],
+}
+STATUS_LABELS = dict(Status.choices)
+
+
+class DatabaseEngine:
+    def base_queryset(self):
+        return Entry.objects.published()
+
+    def matching(self, query: str):
+        """Published entries matching the query text, annotated with `_score` when searched."""
+        queryset = self.base_queryset()
+        if not query:
+            return queryset
+        backend = get_search_backend()
+        results = backend.search(query, queryset, operator="and").annotate_score("_score")
+        return results.get_queryset()
+
+    def apply_filters(self, queryset, filters, skip: str | None = None):
+        for name, values in filters.items():
+            dimension = DIMENSIONS_BY_NAME.get(name)
+            if dimension is None or name == skip:
+                continue
+            condition = Q(**{f"{dimension.lookup}__in": values})
+            if dimension.many:
+                # Entries having any of the values, without multiplying rows.
+                queryset = queryset.filter(pk__in=Entry.objects.filter(condition).values("pk"))
+            else:
+                queryset = queryset.filter(condition)
+        return queryset
+
+    def facet(self, queryset, dimension, selected: list[str]) -> Facet:
+        rows = (
+            queryset.order_by()
+            .exclude(**{f"{dimension.lookup}__isnull": True})
+            .exclude(**{dimension.lookup: ""})
+            .values(dimension.lookup, *([dimension.label_lookup] if dimension.label_lookup else []))
+            .annotate(count=Count("pk", distinct=True))
+            .order_by("-count", dimension.lookup)
+        )
+        options = []
+        seen = set()
+        for row in rows:
+            value = row[dimension.lookup]
+            if len(options) >= FACET_SIZE and value not in selected:
+                continue
+            seen.add(value)
+            options.append(
+                FacetOption(value=value, label=self.label(dimension, value, row),
+                            count=row["count"], selected=value in selected)
+            )
+        # A selected value with no entries left is still shown, so it can be removed.
+        for value in selected:
+            if value not in seen:
+                options.append(FacetOption(value=value, label=self.label(dimension, value, {}),
+                                           count=0, selected=True))
+        return Facet(name=dimension.name, label=str(dimension.label), options=options)
+
+    @staticmethod
+    def label(dimension, value, row) -> str:
+        if dimension.label_lookup:
+            return row.get(dimension.label_lookup) or value
+        if dimension.name == "country":
+            return countries.name(value) or value
+        if dimension.name == "status":
+            return str(STATUS_LABELS.get(value, value))
+        return value
+
+    def search(self, query, filters, sort, page, page_size) -> SearchResults:
+        matched = self.matching(query)
+        filtered = self.apply_filters(matched, filters)
+
+        if sort == "relevance":
+            # The backend already orders by its own score (its sign differs per database).
+            ordered = filtered
+        else:
+            ordered = filtered.order_by(*ORDERINGS[sort])
+
+        total = filtered.count()
+        last_page = max(1, -(-total // page_size))
+        page = min(page, last_page)
+        start = (page - 1) * page_size
+        hits = list(ordered.for_listing()[start:start + page_size])
+
+        # Disjunctive facets: each dimension's counts ignore its own selection,
+        # so people can widen a choice as well as narrow it.
+        facets = [
+            self.facet(self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, []))
+            for d in DIMENSIONS
+        ]
+        return SearchResults(hits=hits, total=total, page=page, page_size=page_size,
+                             facets=facets, query=query, sort=sort, filters=filters)
