@@ -11,7 +11,13 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    TabbedInterface,
+    ObjectList,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -48,8 +54,10 @@ class Source(models.Model):
     trusted = models.BooleanField(
         _("trusted"),
         default=False,
-        help_text=_("New entries from a trusted source are published at once; "
-                    "others wait in the review queue."),
+        help_text=_(
+            "New entries from a trusted source are published at once; "
+            "others wait in the review queue."
+        ),
     )
 
     panels = [
@@ -83,8 +91,8 @@ class EntryQuerySet(models.QuerySet):
 class Status(models.TextChoices):
     # The values of the Murmurations organisations schema's "status" field.
     ACTIVE = "active", _("Active")
-    IN_PLANNING = "in-planning", _("In planning")
-    ON_HOLD = "on-hold", _("On hold")
+    IN_PLANNING = "in_planning", _("In planning")
+    ON_HOLD = "on_hold", _("On hold")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -97,8 +105,9 @@ class GeographicScope(models.TextChoices):
 
 
 class EntryTag(TaggedItemBase):
-    content_object = ParentalKey("directory.Entry", related_name="tagged_items",
-                                 on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "directory.Entry", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class Entry(
@@ -120,39 +129,59 @@ class Entry(
     other_names = models.JSONField(_("other names"), default=list, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     links = models.JSONField(
-        _("other links"), default=list, blank=True,
+        _("other links"),
+        default=list,
+        blank=True,
         help_text=_('A list of {"label": ..., "url": ...} objects.'),
     )
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = RichTextField(
-        _("description"), blank=True,
+        _("description"),
+        blank=True,
         features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "blockquote"],
     )
 
     organisation_type = models.ForeignKey(
-        OrganisationType, verbose_name=_("organisation type"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="entries",
+        OrganisationType,
+        verbose_name=_("organisation type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="entries",
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
     )
     activities = ParentalManyToManyField(
         Activity, verbose_name=_("activities"), blank=True, related_name="entries"
     )
     member_classes = ParentalManyToManyField(
-        MemberClass, verbose_name=_("member classes"), blank=True, related_name="entries",
+        MemberClass,
+        verbose_name=_("member classes"),
+        blank=True,
+        related_name="entries",
         help_text=_("Who owns and governs it."),
     )
     legal_form = models.ForeignKey(
-        LegalForm, verbose_name=_("legal form"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="entries",
+        LegalForm,
+        verbose_name=_("legal form"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
     founded_year = models.PositiveSmallIntegerField(
-        _("founded"), null=True, blank=True,
+        _("founded"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1700), MaxValueValidator(2100)],
     )
     members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
@@ -166,11 +195,15 @@ class Entry(
     region = models.CharField(_("region"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True, db_index=True)
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True,
+        _("latitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True,
+        _("longitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     languages = models.JSONField(
@@ -178,8 +211,12 @@ class Entry(
     )
 
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     logo_url = models.URLField(_("logo address"), max_length=2000, blank=True)
     source_code_url = models.URLField(_("open-source repository"), max_length=500, blank=True)
@@ -238,11 +275,13 @@ class Entry(
                 FieldPanel("activities"),
                 FieldPanel("member_classes"),
                 FieldRowPanel([FieldPanel("legal_form"), FieldPanel("status")]),
-                FieldRowPanel([
-                    FieldPanel("founded_year"),
-                    FieldPanel("members_count"),
-                    FieldPanel("workers_count"),
-                ]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("founded_year"),
+                        FieldPanel("members_count"),
+                        FieldPanel("workers_count"),
+                    ]
+                ),
                 FieldPanel("tags"),
             ],
             heading=_("Classification"),
@@ -266,12 +305,14 @@ class Entry(
     ]
     review_panels = [FieldPanel("needs_review"), FieldPanel("review_note")]
 
-    edit_handler = TabbedInterface([
-        ObjectList(content_panels, heading=_("Entry")),
-        ObjectList(place_panels, heading=_("Place")),
-        ObjectList(links_panels, heading=_("Links and contact")),
-        ObjectList(review_panels, heading=_("Review")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Entry")),
+            ObjectList(place_panels, heading=_("Place")),
+            ObjectList(links_panels, heading=_("Links and contact")),
+            ObjectList(review_panels, heading=_("Review")),
+        ]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -327,7 +368,9 @@ class SourceRecord(models.Model):
     class Meta:
         verbose_name = _("source record")
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="unique_record_per_source"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="unique_record_per_source"
+            ),
         ]
 
     def __str__(self):

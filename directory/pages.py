@@ -30,7 +30,9 @@ class DirectoryPage(RoutablePageMixin, Page):
     @path("")
     def listing(self, request):
         params = request.GET
-        filters = {d.name: params.getlist(d.name)[:20] for d in DIMENSIONS if params.getlist(d.name)}
+        filters = {
+            d.name: params.getlist(d.name)[:20] for d in DIMENSIONS if params.getlist(d.name)
+        }
         try:
             page_number = int(params.get("page", "1"))
         except ValueError:
@@ -56,8 +58,10 @@ class DirectoryPage(RoutablePageMixin, Page):
                 "activities",
                 "member_classes",
                 "tags",
-                Prefetch("source_records",
-                         queryset=SourceRecord.objects.select_related("source").order_by("source__name")),
+                Prefetch(
+                    "source_records",
+                    queryset=SourceRecord.objects.select_related("source").order_by("source__name"),
+                ),
             )
         )
         entry = get_object_or_404(queryset, slug=slug)

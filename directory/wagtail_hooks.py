@@ -29,7 +29,9 @@ class EntryFilterSet(WagtailFilterSet):
     live = django_filters.BooleanFilter(label=_("Published"))
     needs_review = django_filters.BooleanFilter(label=_("Needs review"))
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), field_name="source_records__source", label=_("Source"),
+        queryset=Source.objects.all(),
+        field_name="source_records__source",
+        label=_("Source"),
         distinct=True,
     )
     country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"))

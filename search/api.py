@@ -8,6 +8,7 @@ Views, the API and the search box call this; which engine answers is a setting
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -77,6 +78,15 @@ class SearchResults:
         return min(self.total, self.page * self.page_size)
 
 
+_WORD = re.compile(r"[\w][\w'’.-]*", re.UNICODE)
+
+
+def clean_query(text: str) -> str:
+    """The words of what a person typed, without the operators and quotes engines choke on."""
+    words = _WORD.findall((text or "")[:200])
+    return " ".join(word.strip(".-'’") for word in words if word.strip(".-'’"))
+
+
 def get_engine():
     path = getattr(settings, "PORTAL_SEARCH_ENGINE", "search.engines.database.DatabaseEngine")
     return import_string(path)()
@@ -89,7 +99,7 @@ def search(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> SearchResults:
-    query = (query or "").strip()[:200]
+    query = clean_query(query)
     filters = {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
     if sort not in SORTS:
         sort = "relevance"
@@ -97,5 +107,6 @@ def search(
         sort = "name"
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
-    return get_engine().search(query=query, filters=filters, sort=sort, page=page,
-                               page_size=page_size)
+    return get_engine().search(
+        query=query, filters=filters, sort=sort, page=page, page_size=page_size
+    )

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class Dimension:
-    name: str          # the URL parameter
+    name: str  # the URL parameter
     label: str
-    lookup: str        # ORM path of the value
+    lookup: str  # ORM path of the value
     label_lookup: str | None  # ORM path of the label (None: labels from code)
     many: bool = False  # many-to-many: filter through a subquery to avoid duplicate rows
 

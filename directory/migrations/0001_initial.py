@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('links', models.JSONField(blank=True, default=list, help_text='A list of {"label": ..., "url": ...} objects.', verbose_name='other links')),
                 ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
                 ('description', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('in-planning', 'In planning'), ('on-hold', 'On hold'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_index=True, default='active', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('in_planning', 'In planning'), ('on_hold', 'On hold'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_index=True, default='active', max_length=20, verbose_name='status')),
                 ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1700), django.core.validators.MaxValueValidator(2100)], verbose_name='founded')),
                 ('members_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='members')),
                 ('workers_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='workers')),

@@ -128,7 +128,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 TAGGIT_CASE_INSENSITIVE = True
 
 TASKS = {
-    "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
+    }
 }
 
 # Importers: where to read snapshots of the public listings instead of the live
@@ -138,8 +140,10 @@ PORTAL_USER_AGENT = env(
     "PORTAL_USER_AGENT",
     default="CoopPortalBot/0.1 (+https://github.com/coop-portal; directory of platform co-ops)",
 )
-PORTAL_HTTP_TIMEOUT = (env.float("PORTAL_HTTP_CONNECT_TIMEOUT", default=5.0),
-                       env.float("PORTAL_HTTP_READ_TIMEOUT", default=30.0))
+PORTAL_HTTP_TIMEOUT = (
+    env.float("PORTAL_HTTP_CONNECT_TIMEOUT", default=5.0),
+    env.float("PORTAL_HTTP_READ_TIMEOUT", default=30.0),
+)
 PORTAL_HTTP_MAX_BYTES = env.int("PORTAL_HTTP_MAX_BYTES", default=50 * 1024 * 1024)
 # Tests serve files on 127.0.0.1; production never fetches private addresses.
 PORTAL_HTTP_ALLOW_PRIVATE = env.bool("PORTAL_HTTP_ALLOW_PRIVATE", default=False)

@@ -69,14 +69,21 @@ class DatabaseEngine:
                 continue
             seen.add(value)
             options.append(
-                FacetOption(value=value, label=self.label(dimension, value, row),
-                            count=row["count"], selected=value in selected)
+                FacetOption(
+                    value=value,
+                    label=self.label(dimension, value, row),
+                    count=row["count"],
+                    selected=value in selected,
+                )
             )
         # A selected value with no entries left is still shown, so it can be removed.
         for value in selected:
             if value not in seen:
-                options.append(FacetOption(value=value, label=self.label(dimension, value, {}),
-                                           count=0, selected=True))
+                options.append(
+                    FacetOption(
+                        value=value, label=self.label(dimension, value, {}), count=0, selected=True
+                    )
+                )
         return Facet(name=dimension.name, label=str(dimension.label), options=options)
 
     @staticmethod
@@ -103,13 +110,23 @@ class DatabaseEngine:
         last_page = max(1, -(-total // page_size))
         page = min(page, last_page)
         start = (page - 1) * page_size
-        hits = list(ordered.for_listing()[start:start + page_size])
+        hits = list(ordered.for_listing()[start : start + page_size])
 
         # Disjunctive facets: each dimension's counts ignore its own selection,
         # so people can widen a choice as well as narrow it.
         facets = [
-            self.facet(self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, []))
+            self.facet(
+                self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, [])
+            )
             for d in DIMENSIONS
         ]
-        return SearchResults(hits=hits, total=total, page=page, page_size=page_size,
-                             facets=facets, query=query, sort=sort, filters=filters)
+        return SearchResults(
+            hits=hits,
+            total=total,
+            page=page,
+            page_size=page_size,
+            facets=facets,
+            query=query,
+            sort=sort,
+            filters=filters,
+        )

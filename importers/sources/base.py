@@ -1,0 +1,64 @@
+"""What every source adapter is: where its listing lives, how to read it, how to normalise it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from ..http import Fetcher, FetchError, decode
+from ..records import Record, RecordError
+
+
+class SourceUnavailable(Exception):
+    """The listing could not be read at all (as opposed to a bad record in it)."""
+
+
+class ListingSource:
+    slug: str = ""
+    name: str = ""
+    homepage: str = ""
+    licence: str = ""
+    attribution: str = ""
+    trusted: bool = False
+    url: str = ""  # where the live listing is read from
+    snapshot: str = ""  # its path inside PORTAL_SNAPSHOTS (laid out like ../shared/data)
+
+    def source_defaults(self) -> dict:
+        return {
+            "name": self.name,
+            "homepage": self.homepage,
+            "licence": self.licence,
+            "attribution": self.attribution,
+            "trusted": self.trusted,
+        }
+
+    def location(self, file: str | None = None, url: str | None = None) -> str:
+        """Where this run reads from: --file, then --url, then PORTAL_SNAPSHOTS, then the live URL."""
+        if file:
+            return str(file)
+        if url:
+            return url
+        if settings.PORTAL_SNAPSHOTS and self.snapshot:
+            return str(Path(settings.PORTAL_SNAPSHOTS) / self.snapshot)
+        if not self.url:
+            raise SourceUnavailable(f"{self.slug} has no live address; give --file or --url")
+        return self.url
+
+    def read(self, location: str, fetcher: Fetcher | None = None) -> bytes:
+        if location.startswith(("http://", "https://")):
+            try:
+                return (fetcher or Fetcher()).get(location).content
+            except FetchError as error:
+                raise SourceUnavailable(str(error)) from error
+        path = Path(location)
+        if not path.is_file():
+            raise SourceUnavailable(f"no file at {path}")
+        return path.read_bytes()
+
+    def text(self, data: bytes) -> str:
+        return decode(data)
+
+    def parse(self, data: bytes, location: str = "") -> Iterator[Record | RecordError]:
+        raise NotImplementedError
