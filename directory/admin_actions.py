@@ -11,9 +11,7 @@ class EntryBulkAction(SnippetBulkAction):
     models = [Entry]
 
     def check_perm(self, snippet):
-        return self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "publish", snippet
-        )
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, "publish", snippet)
 
 
 class PublishEntriesBulkAction(EntryBulkAction):
@@ -33,9 +31,7 @@ class PublishEntriesBulkAction(EntryBulkAction):
         return count, 0
 
     def get_success_message(self, count, _unused):
-        return ngettext("%(count)d entry published", "%(count)d entries published", count) % {
-            "count": count
-        }
+        return ngettext("%(count)d entry published", "%(count)d entries published", count) % {"count": count}
 
 
 class UnpublishEntriesBulkAction(EntryBulkAction):

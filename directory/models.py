@@ -15,8 +15,8 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     MultiFieldPanel,
-    TabbedInterface,
     ObjectList,
+    TabbedInterface,
 )
 from wagtail.fields import RichTextField
 from wagtail.models import (
@@ -55,8 +55,7 @@ class Source(models.Model):
         _("trusted"),
         default=False,
         help_text=_(
-            "New entries from a trusted source are published at once; "
-            "others wait in the review queue."
+            "New entries from a trusted source are published at once; others wait in the review queue."
         ),
     )
 
@@ -105,9 +104,7 @@ class GeographicScope(models.TextChoices):
 
 
 class EntryTag(TaggedItemBase):
-    content_object = ParentalKey(
-        "directory.Entry", related_name="tagged_items", on_delete=models.CASCADE
-    )
+    content_object = ParentalKey("directory.Entry", related_name="tagged_items", on_delete=models.CASCADE)
 
 
 class Entry(
@@ -332,7 +329,6 @@ class Entry(
 
     # Public URLs and preview ---------------------------------------------
     def get_url(self, request=None):
-        from .pages import DirectoryPage
 
         page = DirectoryPage.objects.live().first()
         if page is None:
@@ -368,9 +364,7 @@ class SourceRecord(models.Model):
     class Meta:
         verbose_name = _("source record")
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"], name="unique_record_per_source"
-            ),
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_record_per_source"),
         ]
 
     def __str__(self):

@@ -12,8 +12,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from search.api import SORTS, search
+from search.api import PAGE_SIZE, SORTS, search
 from search.facets import DIMENSIONS
+
+PAGE_SIZES = {"10", "20", "50", "100"}
 
 
 class DirectoryPage(RoutablePageMixin, Page):
@@ -30,18 +32,18 @@ class DirectoryPage(RoutablePageMixin, Page):
     @path("")
     def listing(self, request):
         params = request.GET
-        filters = {
-            d.name: params.getlist(d.name)[:20] for d in DIMENSIONS if params.getlist(d.name)
-        }
+        filters = {d.name: params.getlist(d.name)[:20] for d in DIMENSIONS if params.getlist(d.name)}
         try:
             page_number = int(params.get("page", "1"))
         except ValueError:
             page_number = 1
+        per_page = params.get("per_page", "")
         results = search(
             query=params.get("q", ""),
             filters=filters,
             sort=params.get("sort", "relevance"),
             page=page_number,
+            page_size=int(per_page) if per_page in PAGE_SIZES else PAGE_SIZE,
         )
         context = self.get_context(request)
         context.update(results=results, sorts=SORTS, entries=results.hits)

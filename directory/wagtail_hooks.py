@@ -57,7 +57,8 @@ class EntryViewSet(SnippetViewSet):
     ]
     list_per_page = 50
     filterset_class = EntryFilterSet
-    search_fields = ["name", "summary", "locality"]
+    # No search_fields: the admin then searches every indexed field, and SQLite's
+    # full-text backend fails on a field subset (wagtail#10217).
     ordering = ["name"]
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -75,7 +76,6 @@ def term_viewset(term_model, icon="tag", order=200):
             "icon": icon,
             "menu_order": order,
             "list_display": ["name", "slug"],
-            "search_fields": ["name"],
             "ordering": ["name"],
             "copy_view_enabled": False,
         },

@@ -80,9 +80,7 @@ class Fetcher:
         user_agent: str | None = None,
         retries: int = 3,
     ):
-        self.allow_private = (
-            settings.PORTAL_HTTP_ALLOW_PRIVATE if allow_private is None else allow_private
-        )
+        self.allow_private = settings.PORTAL_HTTP_ALLOW_PRIVATE if allow_private is None else allow_private
         self.timeout = timeout or settings.PORTAL_HTTP_TIMEOUT
         self.max_bytes = max_bytes or settings.PORTAL_HTTP_MAX_BYTES
         self.session = requests.Session()
@@ -106,9 +104,7 @@ class Fetcher:
     def check_url(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(
-                url, f"only http and https are fetched, not {parts.scheme or 'no scheme'}"
-            )
+            raise FetchError(url, f"only http and https are fetched, not {parts.scheme or 'no scheme'}")
         if not parts.hostname:
             raise FetchError(url, "no host in the address")
         if self.allow_private:
@@ -161,9 +157,7 @@ class Fetcher:
     def _read(self, url, response) -> bytes:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(
-                url, f"response of {declared} bytes is over the {self.max_bytes}-byte limit"
-            )
+            raise FetchError(url, f"response of {declared} bytes is over the {self.max_bytes}-byte limit")
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(64 * 1024):

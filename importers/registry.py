@@ -6,9 +6,7 @@ from .sources.base import ListingSource
 from .sources.ioo import IooSource
 from .sources.seed import SeedSource
 
-SOURCES: dict[str, type[ListingSource]] = {
-    source.slug: source for source in (SeedSource, IooSource)
-}
+SOURCES: dict[str, type[ListingSource]] = {source.slug: source for source in (SeedSource, IooSource)}
 # What `import_listings --all` runs, in this order (the seed first: it is the most curated).
 DEFAULT_ORDER = ["portal-seed", "ioo"]
 

@@ -40,9 +40,7 @@ def run_import(
         if dry_run:
             try:
                 with transaction.atomic():
-                    source, _ = Source.objects.get_or_create(
-                        slug=slug, defaults=adapter.source_defaults()
-                    )
+                    source, _ = Source.objects.get_or_create(slug=slug, defaults=adapter.source_defaults())
                     report = Loader(source).load(items)
                     raise DryRunRollback
             except DryRunRollback:

@@ -22,9 +22,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         published = Entry.objects.published()
         context["entry_count"] = published.count()
-        context["country_count"] = (
-            published.exclude(country="").values("country").distinct().count()
-        )
+        context["country_count"] = published.exclude(country="").values("country").distinct().count()
         context["recent_entries"] = published.for_listing().order_by("-created_at", "name")[:6]
         context["directory"] = DirectoryPage.objects.live().first()
         return context

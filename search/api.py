@@ -107,6 +107,4 @@ def search(
         sort = "name"
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
-    return get_engine().search(
-        query=query, filters=filters, sort=sort, page=page, page_size=page_size
-    )
+    return get_engine().search(query=query, filters=filters, sort=sort, page=page, page_size=page_size)

@@ -96,6 +96,10 @@ class Report:
         }
 
 
+def normalise_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def describe(record: Record) -> str:
     where = f"line {record.line}" if record.line else f"id {record.external_id}"
     return f"{where} ({record.name})" if record.name else where
@@ -142,9 +146,7 @@ class Loader:
             self._write_atomically(records)
         except DatabaseError as error:
             # Find the record at fault: write one by one, each in its own transaction.
-            logger.warning(
-                "batch of %s failed (%s); retrying record by record", len(records), error
-            )
+            logger.warning("batch of %s failed (%s); retrying record by record", len(records), error)
             for record in records:
                 try:
                     self._write_atomically([record])
@@ -169,15 +171,13 @@ class Loader:
 
     # ------------------------------------------------------------ validation
     def _prepare(self, record: Record) -> Record | None:
-        """Check a record before any write; drop bad fields with a warning, bad records with an error."""
+        """Check a record before writing: bad fields dropped with a warning, bad records with an error."""
         label = describe(record)
         if not record.external_id:
             self.report.error(label, "no identifier")
             return None
         if record.external_id in self._seen_ids:
-            self.report.error(
-                label, f"listed twice in this source under the id {record.external_id!r}"
-            )
+            self.report.error(label, f"listed twice in this source under the id {record.external_id!r}")
             return None
         self._seen_ids.add(record.external_id)
         name = record.fields.get("name", "")
@@ -210,10 +210,7 @@ class Loader:
         if "status" in fields and fields["status"] not in Status.values:
             problems.append(f"unknown status {fields['status']!r}")
             fields.pop("status")
-        if (
-            "geographic_scope" in fields
-            and fields["geographic_scope"] not in GeographicScope.values
-        ):
+        if "geographic_scope" in fields and fields["geographic_scope"] not in GeographicScope.values:
             problems.append(f"unknown geographic scope {fields['geographic_scope']!r}")
             fields.pop("geographic_scope")
         for key, low, high in (
@@ -265,9 +262,8 @@ class Loader:
 
         # New to this source: an entry from another source may already describe it.
         matches = self._match_by_domain(to_create)
-        entries = Entry.objects.in_bulk(
-            [known.entry_id for _r, known in to_update] + list(matches.values())
-        )
+        matches.update(self._match_by_name([r for r in to_create if r.external_id not in matches]))
+        entries = Entry.objects.in_bulk([known.entry_id for _r, known in to_update] + list(matches.values()))
         new_entries: list[tuple[Record, Entry]] = []
         changed: dict[int, set[str]] = defaultdict(set)
         m2m: dict[int, dict[str, list[int]]] = defaultdict(dict)
@@ -294,7 +290,7 @@ class Loader:
 
         if new_entries:
             Entry.objects.bulk_create([entry for _r, entry in new_entries])
-            for record, entry in new_entries:
+            for _record, entry in new_entries:
                 m2m[entry.pk].update(entry._pending_relations)
             tally.created += len(new_entries)
 
@@ -353,7 +349,7 @@ class Loader:
         tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
 
     def _match_by_domain(self, records: list[Record]) -> dict[str, int]:
-        """external id -> entry id, for new records whose website is one entry's, not yet from this source."""
+        """external id -> entry id, for new records whose website is one entry's (not from this source)."""
         wanted = {}
         for record in records:
             domain = domain_of(record.fields.get("website", ""))
@@ -382,6 +378,33 @@ class Loader:
         # Two records of this source on one site are two organisations: merge neither.
         return {eid: pk for eid, pk in matches.items() if claimed[pk] == 1}
 
+    def _match_by_name(self, records: list[Record]) -> dict[str, int]:
+        """Exactly the same name, one candidate not yet from this source, and no sign of two places.
+
+        Only this unambiguous case merges here; fuzzier matches are for editors to decide.
+        """
+        wanted = {normalise_name(r.name): r for r in records if r.name}
+        if not wanted:
+            return {}
+        candidates = defaultdict(list)
+        queryset = (
+            Entry.objects.exclude(source_records__source=self.source)
+            .filter(name__in={r.name for r in records})
+            .values_list("pk", "name", "country")
+        )
+        for pk, name, country in queryset:
+            candidates[normalise_name(name)].append((pk, country))
+        matches = {}
+        for key, record in wanted.items():
+            found = candidates.get(key, [])
+            if len(found) != 1:
+                continue
+            pk, country = found[0]
+            theirs, ours = country, record.fields.get("country", "")
+            if not theirs or not ours or theirs == ours:
+                matches[record.external_id] = pk
+        return matches
+
     def _new_entry(self, record: Record) -> Entry:
         if self._slugs is None:
             self._slugs = set(Entry.objects.values_list("slug", flat=True))
@@ -401,7 +424,7 @@ class Loader:
 
     # --------------------------------------------------------------- fields
     def _apply(self, entry: Entry, record: Record, *, new: bool):
-        """Set the fields this source may set; return (changed scalar fields, relations to write)."""
+        """Set the fields this source may set; return (changed fields, relations to write)."""
         origins = dict(entry.field_origins or {})
         source = self.source.slug
         changed: set[str] = set()
@@ -460,9 +483,7 @@ class Loader:
         if new:
             current_relations = {}
         else:
-            current_relations = {
-                name: self._current_relation(entry, name) for name in MULTI_TERM_FIELDS
-            }
+            current_relations = {name: self._current_relation(entry, name) for name in MULTI_TERM_FIELDS}
         for name in sorted(MULTI_TERM_FIELDS):
             current = current_relations.get(name, [])
             if name not in fields:
@@ -491,9 +512,7 @@ class Loader:
 
     def _current_relation(self, entry: Entry, name: str) -> list[int]:
         if name == "tags":
-            return list(
-                EntryTag.objects.filter(content_object_id=entry.pk).values_list("tag_id", flat=True)
-            )
+            return list(EntryTag.objects.filter(content_object_id=entry.pk).values_list("tag_id", flat=True))
         through = getattr(Entry, name).through
         column = {"activities": "activity_id", "member_classes": "memberclass_id"}[name]
         return list(through.objects.filter(entry_id=entry.pk).values_list(column, flat=True))
@@ -506,22 +525,14 @@ class Loader:
                 continue
             through.objects.filter(entry_id__in=redo).delete()
             through.objects.bulk_create(
-                [
-                    through(entry_id=pk, **{column: term_id})
-                    for pk in redo
-                    for term_id in m2m[pk][name]
-                ],
+                [through(entry_id=pk, **{column: term_id}) for pk in redo for term_id in m2m[pk][name]],
                 batch_size=BATCH_SIZE,
             )
         redo = [pk for pk, rel in m2m.items() if "tags" in rel]
         if redo:
             EntryTag.objects.filter(content_object_id__in=redo).delete()
             EntryTag.objects.bulk_create(
-                [
-                    EntryTag(content_object_id=pk, tag_id=tag_id)
-                    for pk in redo
-                    for tag_id in m2m[pk]["tags"]
-                ],
+                [EntryTag(content_object_id=pk, tag_id=tag_id) for pk in redo for tag_id in m2m[pk]["tags"]],
                 batch_size=BATCH_SIZE,
             )
 
@@ -539,9 +550,7 @@ class Loader:
     def _tag_id(self, name: str) -> int:
         key = name.lower()
         if key not in self._tags:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
-                name=name[:100]
-            )
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name[:100])
             self._tags[key] = tag.pk
         return self._tags[key]
 
@@ -566,9 +575,7 @@ class Loader:
             try:
                 content = base64.b64decode(data, validate=False)
             except (binascii.Error, ValueError):
-                tally.warnings.append(
-                    {"record": entry.name, "reason": "embedded logo is not base64"}
-                )
+                tally.warnings.append({"record": entry.name, "reason": "embedded logo is not base64"})
                 continue
             digest = hashlib.sha1(content).hexdigest()
             image = Image.objects.filter(file_hash=digest).first()

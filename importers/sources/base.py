@@ -35,7 +35,7 @@ class ListingSource:
         }
 
     def location(self, file: str | None = None, url: str | None = None) -> str:
-        """Where this run reads from: --file, then --url, then PORTAL_SNAPSHOTS, then the live URL."""
+        """Where to read: --file, then --url, then PORTAL_SNAPSHOTS, then the live URL."""
         if file:
             return str(file)
         if url:

@@ -55,6 +55,7 @@ MEMBER_CLASSES = {
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 BASE64_PNG = "iVBORw0KGgo"
 BASE64_JPEG = "/9j/"
+GLOBAL = re.compile(r"\b(virtual|global|worldwide|online|international|internet)\b", re.I)
 QUOTES = "\"“”«»'‘’"
 
 
@@ -213,6 +214,8 @@ class IooSource(ListingSource):
             fields["region"] = place.region
         if place.locality:
             fields["locality"] = place.locality
+        if not place.country and GLOBAL.search(location):
+            fields["geographic_scope"] = "international"
         if location and any(ch.isdigit() for ch in location):
             fields["address"] = location
 

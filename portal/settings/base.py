@@ -128,9 +128,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 TAGGIT_CASE_INSENSITIVE = True
 
 TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
-    }
+    "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
 }
 
 # Importers: where to read snapshots of the public listings instead of the live

@@ -80,9 +80,7 @@ class DatabaseEngine:
         for value in selected:
             if value not in seen:
                 options.append(
-                    FacetOption(
-                        value=value, label=self.label(dimension, value, {}), count=0, selected=True
-                    )
+                    FacetOption(value=value, label=self.label(dimension, value, {}), count=0, selected=True)
                 )
         return Facet(name=dimension.name, label=str(dimension.label), options=options)
 
@@ -115,9 +113,7 @@ class DatabaseEngine:
         # Disjunctive facets: each dimension's counts ignore its own selection,
         # so people can widen a choice as well as narrow it.
         facets = [
-            self.facet(
-                self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, [])
-            )
+            self.facet(self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, []))
             for d in DIMENSIONS
         ]
         return SearchResults(

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every configured source, in order")
         parser.add_argument("--file", help="read this local file instead")
         parser.add_argument("--url", help="read this address instead")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="report what would change, write nothing"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object per source")
 
     def handle(self, *args, **options):
@@ -68,12 +66,8 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stdout.write(self.style.ERROR(f"  error: {error['record']}: {error['reason']}"))
         if report.warnings:
-            self.stdout.write(
-                self.style.WARNING(f"  {len(report.warnings)} warnings (fields left empty):")
-            )
+            self.stdout.write(self.style.WARNING(f"  {len(report.warnings)} warnings (fields left empty):"))
             for warning in report.warnings[:20]:
                 self.stdout.write(f"    {warning['record']}: {warning['reason']}")
             if len(report.warnings) > 20:
-                self.stdout.write(
-                    f"    ... and {len(report.warnings) - 20} more (see the run in the admin)"
-                )
+                self.stdout.write(f"    ... and {len(report.warnings) - 20} more (see the run in the admin)")
