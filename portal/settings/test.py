@@ -19,3 +19,5 @@ TASKS = {
 PORTAL_SNAPSHOTS = None
 PORTAL_HTTP_ALLOW_PRIVATE = True
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/coop-portal-test-media")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
