@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Entry",
     "EntryTag",
+    "EntryIdentifier",
     "SourceRecord",
 ]
 
@@ -347,6 +348,28 @@ class Entry(
     @cached_property
     def public_links(self):
         return [link for link in (self.links or []) if isinstance(link, dict) and link.get("url")]
+
+
+class EntryIdentifier(models.Model):
+    """An id another register gives the organisation, shared across listings.
+
+    Schemes: ``cuk`` (Co-operatives UK organisation id, also used by ESSGlobal files),
+    ``gb-coh`` (Companies House number), ``gb-fca`` (FCA mutuals register number),
+    ``murmurations`` (node id), ``website`` is not one: domains are matched separately.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.SlugField(_("scheme"), max_length=40)
+    value = models.CharField(_("value"), max_length=200)
+
+    class Meta:
+        verbose_name = _("identifier")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="unique_identifier"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
 
 
 class SourceRecord(models.Model):

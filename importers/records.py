@@ -46,6 +46,9 @@ class Record:
     fields: dict
     raw: dict = field(default_factory=dict)
     line: int | None = None  # where it sits in the source file, for error reports
+    # Ids other registers give the organisation, {scheme: value}, e.g. {"cuk": "R000001"}:
+    # records from different sources that share one are the same organisation.
+    identifiers: dict[str, str] = field(default_factory=dict)
     record_url: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -55,6 +58,9 @@ class Record:
             raise ValueError(f"unknown record fields: {sorted(unknown)}")
         # Empty values carry no information: drop them so they never blank a field.
         self.fields = {k: v for k, v in self.fields.items() if v not in (None, "", [], {})}
+        self.identifiers = {
+            str(k): str(v).strip() for k, v in self.identifiers.items() if v and str(v).strip()
+        }
 
     @property
     def name(self) -> str:

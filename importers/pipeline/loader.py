@@ -22,6 +22,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image as PILImage
 from taggit.models import Tag
@@ -30,6 +31,7 @@ from directory.models import (
     Activity,
     Category,
     Entry,
+    EntryIdentifier,
     EntryTag,
     GeographicScope,
     LegalForm,
@@ -261,7 +263,8 @@ class Loader:
             SourceRecord.objects.filter(pk__in=touched_last_seen).update(last_seen=self.now)
 
         # New to this source: an entry from another source may already describe it.
-        matches = self._match_by_domain(to_create)
+        matches = self._match_by_identifier(to_create)
+        matches.update(self._match_by_domain([r for r in to_create if r.external_id not in matches]))
         matches.update(self._match_by_name([r for r in to_create if r.external_id not in matches]))
         entries = Entry.objects.in_bulk([known.entry_id for _r, known in to_update] + list(matches.values()))
         new_entries: list[tuple[Record, Entry]] = []
@@ -347,6 +350,36 @@ class Loader:
 
         tally.entry_ids.update(entry.pk for _r, entry in new_entries)
         tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
+
+    def _match_by_identifier(self, records: list[Record]) -> dict[str, int]:
+        """external id -> entry id, for records sharing a register's id with an entry."""
+        pairs = {(scheme, value) for r in records for scheme, value in r.identifiers.items()}
+        if not pairs:
+            return {}
+        condition = Q()
+        for scheme in {scheme for scheme, _v in pairs}:
+            condition |= Q(scheme=scheme, value__in=[v for s, v in pairs if s == scheme])
+        owners = {
+            (scheme, value): entry_id
+            for scheme, value, entry_id in EntryIdentifier.objects.filter(condition)
+            .exclude(entry__source_records__source=self.source)
+            .values_list("scheme", "value", "entry_id")
+        }
+        matches = {}
+        for record in records:
+            found = {owners[p] for p in record.identifiers.items() if p in owners}
+            if len(found) == 1:
+                matches[record.external_id] = found.pop()
+        return matches
+
+    def _write_identifiers(self, pairs: list[tuple[int, Record]]):
+        rows = [
+            EntryIdentifier(entry_id=entry_id, scheme=scheme, value=value[:200])
+            for entry_id, record in pairs
+            for scheme, value in record.identifiers.items()
+        ]
+        if rows:
+            EntryIdentifier.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
 
     def _match_by_domain(self, records: list[Record]) -> dict[str, int]:
         """external id -> entry id, for new records whose website is one entry's (not from this source)."""

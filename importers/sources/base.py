@@ -25,6 +25,26 @@ class ListingSource:
     url: str = ""  # where the live listing is read from
     snapshot: str = ""  # its path inside PORTAL_SNAPSHOTS (laid out like ../shared/data)
 
+    def __init__(self, config: str | None = None):
+        # Sources driven by a config file (html, csv) read it here and may set
+        # their own slug, name and licence from it.
+        self.config = config
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The HTTP client for this run; adapters fetch every extra page through it."""
+        if self._fetcher is None:
+            self._fetcher = Fetcher()
+        return self._fetcher
+
+    def fetch(self, url: str):
+        """GET a page (a FetchResult), or raise SourceUnavailable with the reason."""
+        try:
+            return self.fetcher.get(url)
+        except FetchError as error:
+            raise SourceUnavailable(str(error)) from error
+
     def source_defaults(self) -> dict:
         return {
             "name": self.name,
@@ -46,12 +66,9 @@ class ListingSource:
             raise SourceUnavailable(f"{self.slug} has no live address; give --file or --url")
         return self.url
 
-    def read(self, location: str, fetcher: Fetcher | None = None) -> bytes:
+    def read(self, location: str) -> bytes:
         if location.startswith(("http://", "https://")):
-            try:
-                return (fetcher or Fetcher()).get(location).content
-            except FetchError as error:
-                raise SourceUnavailable(str(error)) from error
+            return self.fetch(location).content
         path = Path(location)
         if not path.is_file():
             raise SourceUnavailable(f"no file at {path}")

@@ -19,21 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every configured source, in order")
         parser.add_argument("--file", help="read this local file instead")
         parser.add_argument("--url", help="read this address instead")
+        parser.add_argument("--config", help="html and csv sources: the listing's config or mapping file")
         parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object per source")
 
     def handle(self, *args, **options):
         if options["all"]:
-            if options["source"] or options["file"] or options["url"]:
-                raise CommandError("--all takes no source, --file or --url")
-            slugs = DEFAULT_ORDER
+            if options["source"] or options["file"] or options["url"] or options["config"]:
+                raise CommandError("--all takes no source, --file, --url or --config")
+            jobs = DEFAULT_ORDER
         elif options["source"]:
-            slugs = [options["source"]]
+            jobs = [(options["source"], options["config"])]
         else:
             raise CommandError("name a source or give --all")
 
         failed = False
-        for slug in slugs:
+        for slug, config in jobs:
             progress = None
             if not options["json"] and sys.stderr.isatty():
                 from tqdm import tqdm
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 slug,
                 file=options["file"],
                 url=options["url"],
+                config=config,
                 dry_run=options["dry_run"],
                 progress=progress,
             )

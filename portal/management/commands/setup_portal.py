@@ -24,11 +24,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.create_admin()
-        sources = ["portal-seed"] if options["no_imports"] else DEFAULT_ORDER
+        jobs = [("portal-seed", None)] if options["no_imports"] else DEFAULT_ORDER
         where = settings.PORTAL_SNAPSHOTS or "the live web"
-        self.stdout.write(f"Importing {', '.join(sources)} (public listings from {where})")
-        for slug in sources:
-            report, run = run_import(slug)
+        names = ", ".join(config or slug for slug, config in jobs)
+        self.stdout.write(f"Importing {names} (public listings from {where})")
+        for slug, config in jobs:
+            report, run = run_import(slug, config=config)
             line = (
                 f"  {slug}: {report.created} created, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.skipped} skipped"
