@@ -1073,6 +1073,7 @@ def _fallback_locality(segments: list[_Segment], anchor: int) -> str | None:
             and len(segment.words) <= 3
             and not keys & _STREET_WORDS
             and not keys & (_GLOBAL_WORDS | _SUPRANATIONAL_WORDS)
+            and " ".join(segment.keys) not in _gazetteer().names  # "Vermont, Wisconsin"
         ):
             return segment.raw.strip(" .'\"-")
         return None
@@ -1138,6 +1139,9 @@ def _place_from_segments(segments: list[_Segment]) -> tuple[Place, bool]:
             locality = _fallback_locality(rest, anchor)
         return Place(country, region or city_region, locality, "text"), False
 
+    if _is_global(segments):  # "EU" is not the town of Eu, "Online" not a place at all
+        return NOWHERE, True
+
     # 2. A well-known city: "Barcelona", "Guatemala City", "75013 PARIS", "Godsbanen, Aarhus".
     for segment in reversed(segments):
         if len(segment.words) > 1 and segment.words[-1].isupper() and len(segment.words[-1]) <= 3:
@@ -1163,7 +1167,7 @@ def _place_from_segments(segments: list[_Segment]) -> tuple[Place, bool]:
                 region = _region_of(city) if same_region else None
                 return Place(city.country, region, city.name, "text"), False
 
-    return NOWHERE, _is_global(segments)
+    return NOWHERE, False
 
 
 @lru_cache(maxsize=1 << 15)
