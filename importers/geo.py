@@ -18,7 +18,8 @@ Three kinds of evidence, strongest first (see :func:`resolve_place`):
    ccTLDs that are sold and used as generic ones (``.io``, ``.co``, ``.tv``...).
 
 Wrong data is worse than missing data: when the evidence is weak or ambiguous the
-answer is ``None``.  Indexes are built lazily, once per process (about a second).
+answer is ``None`` ("Valencia", "UK / Germany", "Nowhere, MG").  Indexes are built lazily,
+once per process (about a second); then a location resolves in tens of microseconds.
 """
 
 from __future__ import annotations
@@ -981,12 +982,10 @@ def _find_region(segments: list[_Segment], country: str) -> tuple[int, int, str]
                 return index, len(words) - size, admin.region
             if country == "US" and key == "georgia":
                 return index, len(words) - size, "Georgia"
-            if country == "AU" and key == "victoria":
-                return index, len(words) - size, "Victoria"
-        if country == "AU" and keys[-1] == "victoria":
+        if country == "AU" and keys[-1] == "victoria":  # a town too, so not in the table
             return index, len(words) - 1, "Victoria"
         last = words[-1]
-        if not _short_word_ok((last,), segment):
+        if len(last) > 3 or not segment.ends_address_line or not _short_word_ok((last,), segment):
             continue
         code = last.upper()
         if country == "US" and code in gaz.us_states:
@@ -1180,8 +1179,9 @@ def place_from_text(text: str) -> Place:
     "1009 Grant Street, Denver CO, 80203", "UK", "Barcelona"...
 
     ``country`` is ``None`` when the text names no country, US state, Canadian province,
-    UK nation or well-known city, and for "Global", "Worldwide", "Online", "Internet",
-    "International" and the like.  ``how`` is "text" when a country was found.
+    UK nation or well-known city; for "Global", "Worldwide", "Online", "Internet",
+    "International" and the like; and when it names several countries ("UK / Germany").
+    ``how`` is "text" when a country was found.
     """
     text = str(text or "").strip()
     return _parse_text(text)[0] if text else NOWHERE
@@ -1194,9 +1194,10 @@ def resolve_place(
 
     When the country comes from coordinates or the website, region and locality are still
     read from the text if it names them (a town must then lie within 50 km of the
-    coordinates).  Text that only says the listing is global, online or virtual, or names
-    a continent, also rules out its coordinates: those were geocoded from that very text
-    and point at a centroid or at random.  The website's country is still used.
+    coordinates).  Text that only says the listing is global, online or virtual, names a
+    continent, or names several countries also rules out its coordinates: those were
+    geocoded from that very text and point at a centroid or at random.  The website's
+    country is still used.
     """
     location = str(location or "").strip()
     text_place, is_global = _parse_text(location) if location else (NOWHERE, False)

@@ -22,32 +22,36 @@ def run_import(
     *,
     file: str | None = None,
     url: str | None = None,
+    config: str | None = None,
     dry_run: bool = False,
     progress=None,
 ) -> tuple[Report, ImportRun]:
-    """Import one source. A dry run does everything, reports, and writes nothing."""
-    adapter = get_source(slug)
-    location = adapter.location(file=file, url=url)
-    run = ImportRun(source=slug, location=location[:2000], dry_run=dry_run)
-    if not dry_run:
-        run.save()
+    """Import one source. A dry run does everything, reports, and writes nothing.
+
+    A source that cannot be read at all ends as a failed run; it never raises,
+    so one broken listing stops only itself.
+    """
+    run = ImportRun(source=slug, dry_run=dry_run)
     report = Report(source=slug)
     try:
-        data = adapter.read(location)
-        items = adapter.parse(data, location)
+        adapter = get_source(slug, config=config)
+        run.source = report.source = adapter.slug
+        run.location = adapter.location(file=file, url=url)[:2000]
+        if not dry_run:
+            run.save()
+        data = adapter.read(run.location)
+        items = adapter.parse(data, run.location)
         if progress is not None:
             items = progress(items)
         if dry_run:
             try:
                 with transaction.atomic():
-                    source, _ = Source.objects.get_or_create(slug=slug, defaults=adapter.source_defaults())
-                    report = Loader(source).load(items)
+                    report = _load(adapter, items)
                     raise DryRunRollback
             except DryRunRollback:
                 pass
         else:
-            source, _ = Source.objects.get_or_create(slug=slug, defaults=adapter.source_defaults())
-            report = Loader(source).load(items)
+            report = _load(adapter, items)
     except SourceUnavailable as error:
         run.outcome = ImportRun.Outcome.FAILED
         run.message = str(error)
@@ -65,3 +69,8 @@ def run_import(
     if not dry_run:
         run.save()
     return report, run
+
+
+def _load(adapter, items) -> Report:
+    source, _created = Source.objects.get_or_create(slug=adapter.slug, defaults=adapter.source_defaults())
+    return Loader(source).load(items)

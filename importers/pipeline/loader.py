@@ -44,6 +44,7 @@ from directory.models import (
 from directory.text import make_slug, sanitise_html, unique_slug
 from search.indexing import index_entries
 
+from ..models import DuplicateCandidate
 from ..records import (
     LIST_FIELDS,
     MULTI_TERM_FIELDS,
@@ -53,6 +54,7 @@ from ..records import (
     RecordError,
     domain_of,
 )
+from .duplicates import NameIndex
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class Report:
     warnings: list[dict] = field(default_factory=list)
     entry_ids: set[int] = field(default_factory=set)
     indexed: int = 0
+    duplicates: int = 0  # possible duplicates put before editors
 
     @property
     def handled(self) -> int:
@@ -95,6 +98,7 @@ class Report:
             "skipped": self.skipped,
             "errors": self.errors,
             "warnings": self.warnings,
+            "possible_duplicates": self.duplicates,
         }
 
 
@@ -121,6 +125,7 @@ class Loader:
         self._tags: dict[str, int] = {}
         self._slugs: set[str] | None = None
         self._seen_ids: set[str] = set()
+        self._names: NameIndex | None = None
         self._url_validator = URLValidator(schemes=["http", "https"])
         self._email_validator = EmailValidator()
 
@@ -163,12 +168,13 @@ class Loader:
                 self._write(records, tally)
         except DatabaseError:
             # Whatever this batch created is gone: forget the ids we cached.
-            self._terms, self._tags, self._slugs = {}, {}, None
+            self._terms, self._tags, self._slugs, self._names = {}, {}, None, None
             raise
         self.report.created += tally.created
         self.report.updated += tally.updated
         self.report.unchanged += tally.unchanged
         self.report.warnings.extend(tally.warnings)
+        self.report.duplicates += tally.duplicates
         self.report.entry_ids |= tally.entry_ids
 
     # ------------------------------------------------------------ validation
@@ -293,6 +299,7 @@ class Loader:
 
         if new_entries:
             Entry.objects.bulk_create([entry for _r, entry in new_entries])
+            self._propose_duplicates([entry for _r, entry in new_entries], tally)
             for _record, entry in new_entries:
                 m2m[entry.pk].update(entry._pending_relations)
             tally.created += len(new_entries)
@@ -350,6 +357,24 @@ class Loader:
 
         tally.entry_ids.update(entry.pk for _r, entry in new_entries)
         tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
+
+    def _propose_duplicates(self, entries: list[Entry], tally: Report):
+        """New entries whose names are close to an entry from another source wait for an editor."""
+        if self._names is None:
+            self._names = NameIndex(
+                Entry.objects.exclude(source_records__source=self.source)
+                .values_list("pk", "name", "country")
+                .iterator()
+            )
+        proposals = []
+        for entry in entries:
+            for other_id, score, reason in self._names.candidates(entry.name, entry.country):
+                proposals.append(
+                    DuplicateCandidate(entry=entry, other_id=other_id, score=score, reason=reason)
+                )
+        if proposals:
+            DuplicateCandidate.objects.bulk_create(proposals, ignore_conflicts=True)
+            tally.duplicates += len(proposals)
 
     def _match_by_identifier(self, records: list[Record]) -> dict[str, int]:
         """external id -> entry id, for records sharing a register's id with an entry."""
