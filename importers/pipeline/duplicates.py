@@ -15,13 +15,52 @@ from rapidfuzz import fuzz
 
 # Words that say what kind of body it is rather than which one.
 NOISE = {
-    "the", "a", "an", "of", "and", "&", "limited", "ltd", "llc", "inc", "cic", "plc", "co", "op",
-    "coop", "co-op", "cooperative", "co-operative", "cooperativa", "cooperative's", "society",
-    "association", "community", "company", "scic", "sas", "scop", "eg", "gmbh", "e.v", "ev",
-    "network", "platform", "group", "project", "foundation", "ltd.", "inc.",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "&",
+    "limited",
+    "ltd",
+    "llc",
+    "inc",
+    "cic",
+    "plc",
+    "co",
+    "op",
+    "coop",
+    "operative",
+    "operatives",
+    "operativa",
+    "cooperative",
+    "cooperatives",
+    "cooperativa",
+    "cooperativo",
+    "cooperativas",
+    "cooperatief",
+    "genossenschaft",
+    "society",
+    "association",
+    "community",
+    "company",
+    "scic",
+    "sas",
+    "scop",
+    "eg",
+    "gmbh",
+    "e.v",
+    "ev",
+    "network",
+    "platform",
+    "group",
+    "project",
+    "foundation",
+    "ltd.",
+    "inc.",
 }
 _TOKEN = re.compile(r"[a-z0-9]+")
-THRESHOLD = 88.0  # token-set similarity (0-100) from which a pair is worth an editor's look
+THRESHOLD = 88.0  # token-sort similarity (0-100) from which a pair is worth an editor's look
 MAX_CANDIDATES = 3
 
 
@@ -67,7 +106,7 @@ class NameIndex:
             other_name, other_key, other_country = self.entries[pk]
             if country and other_country and country != other_country:
                 continue
-            score = fuzz.token_set_ratio(key, other_key)
+            score = fuzz.token_sort_ratio(key, other_key)
             if score >= THRESHOLD and min(len(key), len(other_key)) >= 4:
                 found.append((pk, float(score), f"names “{name}” and “{other_name}” are {score:.0f}% alike"))
         found.sort(key=lambda item: -item[1])

@@ -298,6 +298,7 @@ class Loader:
             tally.updated += 1
 
         if new_entries:
+            self._name_index()  # before the new entries exist: they are not candidates
             Entry.objects.bulk_create([entry for _r, entry in new_entries])
             self._propose_duplicates([entry for _r, entry in new_entries], tally)
             for _record, entry in new_entries:
@@ -312,6 +313,11 @@ class Loader:
             Entry.objects.bulk_update(updated_entries, update_fields, batch_size=BATCH_SIZE)
         self._write_relations(m2m)
         self._write_logos([e for _r, e in new_entries] + list(entries.values()), tally)
+        self._write_identifiers(
+            [(entry.pk, record) for record, entry in new_entries]
+            + [(matches[r.external_id], r) for r in to_create if r.external_id in matches]
+            + [(known.entry_id, record) for record, known in to_update]
+        )
 
         # Provenance.
         SourceRecord.objects.bulk_create(
@@ -358,17 +364,22 @@ class Loader:
         tally.entry_ids.update(entry.pk for _r, entry in new_entries)
         tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
 
-    def _propose_duplicates(self, entries: list[Entry], tally: Report):
-        """New entries whose names are close to an entry from another source wait for an editor."""
+    def _name_index(self) -> NameIndex:
+        """Names of the entries other sources listed before this run began."""
         if self._names is None:
             self._names = NameIndex(
                 Entry.objects.exclude(source_records__source=self.source)
                 .values_list("pk", "name", "country")
                 .iterator()
             )
+        return self._names
+
+    def _propose_duplicates(self, entries: list[Entry], tally: Report):
+        """New entries whose names are close to an entry from another source wait for an editor."""
+        index = self._name_index()
         proposals = []
         for entry in entries:
-            for other_id, score, reason in self._names.candidates(entry.name, entry.country):
+            for other_id, score, reason in index.candidates(entry.name, entry.country, exclude={entry.pk}):
                 proposals.append(
                     DuplicateCandidate(entry=entry, other_id=other_id, score=score, reason=reason)
                 )

@@ -1,0 +1,11 @@
+"""Background work for imports: an editor starts a source from the admin, a worker runs it."""
+
+from django_tasks import task
+
+
+@task()
+def run_import_task(slug: str, config: str | None = None) -> dict:
+    from .runner import run_import
+
+    report, run = run_import(slug, config=config)
+    return {"run": run.pk, "outcome": run.outcome, **report.as_dict()}
