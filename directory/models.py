@@ -28,6 +28,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from .forms import EntryForm
 from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType
 
 __all__ = [
@@ -235,6 +236,7 @@ class Entry(
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
+    base_form_class = EntryForm
 
     # Imports index once per run (search.indexing), not row by row.
     search_auto_update = True
@@ -301,7 +303,7 @@ class Entry(
         FieldPanel("logo_url"),
         FieldPanel("contact_email"),
     ]
-    review_panels = [FieldPanel("needs_review"), FieldPanel("review_note")]
+    review_panels = [FieldPanel("needs_review"), FieldPanel("review_note"), FieldPanel("unlock_fields")]
 
     edit_handler = TabbedInterface(
         [

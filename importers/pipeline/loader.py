@@ -59,7 +59,9 @@ from .duplicates import NameIndex
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-EDITOR = "editor"  # the origin of a field an editor changed: importers never touch it
+# Origins in Entry.field_origins that are not sources (see directory.forms).
+EDITOR = "editor"  # a field an editor changed: importers never touch it
+ANY_SOURCE = "any"  # a field an editor unlocked: the next source to list it takes it over
 TERM_MODELS = {"organisation_type": OrganisationType, "category": Category, "legal_form": LegalForm}
 MULTI_TERM_MODELS = {"activities": Activity, "member_classes": MemberClass}
 # A record seen again within this time does not rewrite its last_seen date, so an
@@ -504,7 +506,7 @@ class Loader:
             origin = origins.get(name)
             if origin == EDITOR:
                 return False
-            return new or current_empty or origin == source
+            return new or current_empty or origin in (source, ANY_SOURCE)
 
         for name in sorted(SCALAR_FIELDS | set(LIST_FIELDS) | set(TERM_FIELDS)):
             if name == "name" and not new:
