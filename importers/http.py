@@ -1,21 +1,29 @@
 """The one HTTP client importers use: polite, bounded and careful about where it goes.
 
 No source calls `requests` directly. This module owns the User-Agent, timeouts,
-retries with backoff, the response size cap, the allowed schemes and the guard
-against requests to private, loopback and link-local addresses (checked again at
-every redirect).
+retries with backoff on 429 and 5xx, robots.txt, a per-host rate limit,
+conditional requests against an on-disk cache, the response size cap, the allowed
+schemes, and the guard against requests to private, loopback and link-local
+addresses (checked again at every redirect).
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import json
 import socket
+import threading
+import time
+import urllib.robotparser
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 MAX_REDIRECTS = 5
@@ -24,10 +32,11 @@ MAX_REDIRECTS = 5
 class FetchError(Exception):
     """A fetch that failed, with a reason a person can act on."""
 
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: str, status: int | None = None):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.status = status  # the HTTP status, when the server answered with an error
 
 
 @dataclass
@@ -35,9 +44,10 @@ class FetchResult:
     url: str
     final_url: str
     status: int
-    headers: dict
+    headers: CaseInsensitiveDict
     content: bytes
     encoding: str | None
+    from_cache: bool = False
 
     @property
     def text(self) -> str:
@@ -45,10 +55,14 @@ class FetchResult:
 
 
 def decode(content: bytes, declared: str | None = None) -> str:
-    """Bytes to text: a BOM first, then the declared charset, then UTF-8, then Windows-1252."""
+    """Bytes to text: a BOM, then UTF-8, then the declared charset, then Windows-1252.
+
+    UTF-8 goes before the declared charset because servers often declare Latin-1
+    for UTF-8 bodies, and Latin-1 decoding never fails.
+    """
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace")
-    for encoding in filter(None, [declared, "utf-8"]):
+    for encoding in filter(None, ["utf-8", declared]):
         try:
             return content.decode(encoding)
         except (LookupError, UnicodeDecodeError):
@@ -70,27 +84,61 @@ def is_public_address(address: str) -> bool:
     )
 
 
+class _HostClock:
+    """Spaces requests to one host at least `interval` seconds apart, across threads."""
+
+    def __init__(self):
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str, interval: float):
+        if interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, 0.0))
+            self._next[host] = start + interval
+        if start > now:
+            time.sleep(start - now)
+
+
+_clock = _HostClock()
+
+
 class Fetcher:
     def __init__(
         self,
         *,
         allow_private: bool | None = None,
+        private_allowlist: list[str] | None = None,
         timeout=None,
         max_bytes: int | None = None,
         user_agent: str | None = None,
-        retries: int = 3,
+        retries: int | None = None,
+        min_interval: float | None = None,
+        cache_dir: str | Path | None = None,
+        obey_robots: bool | None = None,
     ):
         self.allow_private = settings.PORTAL_HTTP_ALLOW_PRIVATE if allow_private is None else allow_private
+        allowlist = settings.PORTAL_HTTP_PRIVATE_ALLOWLIST if private_allowlist is None else private_allowlist
+        self.private_allowlist = [ipaddress.ip_network(n, strict=False) for n in allowlist]
         self.timeout = timeout or settings.PORTAL_HTTP_TIMEOUT
         self.max_bytes = max_bytes or settings.PORTAL_HTTP_MAX_BYTES
+        self.min_interval = settings.PORTAL_HTTP_MIN_INTERVAL if min_interval is None else min_interval
+        self.obey_robots = settings.PORTAL_HTTP_OBEY_ROBOTS if obey_robots is None else obey_robots
+        cache_dir = cache_dir if cache_dir is not None else settings.PORTAL_HTTP_CACHE_DIR
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.user_agent = user_agent or settings.PORTAL_USER_AGENT
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self.session = requests.Session()
-        self.session.headers["User-Agent"] = user_agent or settings.PORTAL_USER_AGENT
+        self.session.headers["User-Agent"] = self.user_agent
+        retries = settings.PORTAL_HTTP_RETRIES if retries is None else retries
         retry = Retry(
             total=retries,
             connect=retries,
             read=retries,
             status=retries,
-            backoff_factor=0.5,
+            backoff_factor=settings.PORTAL_HTTP_BACKOFF,
             status_forcelist=(429, 500, 502, 503, 504),
             allowed_methods=frozenset({"GET", "HEAD"}),
             respect_retry_after_header=True,
@@ -100,6 +148,13 @@ class Fetcher:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    # ------------------------------------------------------------ the guard
+    def _address_allowed(self, address: str) -> bool:
+        if self.allow_private or is_public_address(address):
+            return True
+        ip = ipaddress.ip_address(address)
+        return any(ip in network for network in self.private_allowlist)
 
     def check_url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -115,55 +170,154 @@ class Fetcher:
             raise FetchError(url, f"host not found ({error})") from error
         for info in infos:
             address = info[4][0]
-            if not is_public_address(address):
+            if not self._address_allowed(address):
                 raise FetchError(url, f"refused: {parts.hostname} is a private address ({address})")
 
+    # ---------------------------------------------------------- politeness
+    def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin in self._robots:
+            return self._robots[origin]
+        parser = urllib.robotparser.RobotFileParser()
+        try:
+            response = self._request(origin + "/robots.txt", headers=None)
+        except FetchError:
+            parser = None  # unreachable host: the page fetch itself will say so
+        else:
+            with response:
+                if response.status_code >= 500:
+                    # RFC 9309: a server error on robots.txt means "assume complete disallow".
+                    parser.parse(["User-agent: *", "Disallow: /"])
+                elif response.status_code >= 400 or response.is_redirect:
+                    parser.parse([])
+                else:
+                    body = self._read(origin + "/robots.txt", response, limit=500_000)
+                    parser.parse(decode(body).splitlines())
+        self._robots[origin] = parser
+        return parser
+
+    def _polite(self, url: str):
+        host = urlsplit(url).hostname or ""
+        interval = self.min_interval
+        if self.obey_robots and not url.endswith("/robots.txt"):
+            robots = self._robots_for(url)
+            if robots is not None:
+                if not robots.can_fetch(self.user_agent, url):
+                    raise FetchError(url, "disallowed by the site's robots.txt")
+                delay = robots.crawl_delay(self.user_agent)
+                if delay:
+                    interval = max(interval, float(delay))
+        _clock.wait(host, interval)
+
+    # -------------------------------------------------------------- cache
+    def _cache_paths(self, url: str):
+        key = hashlib.sha256(url.encode()).hexdigest()
+        return self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.body"
+
+    def _cached(self, url: str):
+        if not self.cache_dir:
+            return None, {}
+        meta_path, body_path = self._cache_paths(url)
+        if not (meta_path.is_file() and body_path.is_file()):
+            return None, {}
+        meta = json.loads(meta_path.read_text())
+        headers = {}
+        if meta.get("etag"):
+            headers["If-None-Match"] = meta["etag"]
+        if meta.get("last_modified"):
+            headers["If-Modified-Since"] = meta["last_modified"]
+        return meta, headers
+
+    def _store(self, url: str, result: FetchResult):
+        if not self.cache_dir:
+            return
+        etag, modified = result.headers.get("ETag"), result.headers.get("Last-Modified")
+        if not (etag or modified):
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        meta_path, body_path = self._cache_paths(url)
+        body_path.write_bytes(result.content)
+        meta_path.write_text(
+            json.dumps(
+                {
+                    "etag": etag,
+                    "last_modified": modified,
+                    "final_url": result.final_url,
+                    "encoding": result.encoding,
+                }
+            )
+        )
+
+    # ------------------------------------------------------------ fetching
+    def _request(self, url: str, headers: dict | None):
+        self.check_url(url)
+        try:
+            return self.session.get(
+                url, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
+            )
+        except requests.Timeout as error:
+            raise FetchError(url, "timed out") from error
+        except requests.RequestException as error:
+            # After the last retry urllib3 wraps the cause: name it.
+            text = str(error)
+            if "timed out" in text or "Timeout" in text:
+                raise FetchError(url, "timed out (after retries)") from error
+            if "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower():
+                raise FetchError(url, "connection failed (reset by the server)") from error
+            raise FetchError(url, f"connection failed ({type(error).__name__})") from error
+
     def get(self, url: str, headers: dict | None = None) -> FetchResult:
+        meta, conditional = self._cached(url)
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             self.check_url(current)
-            try:
-                response = self.session.get(
-                    current,
-                    headers=headers,
-                    timeout=self.timeout,
-                    stream=True,
-                    allow_redirects=False,
-                )
-            except requests.Timeout as error:
-                raise FetchError(current, "timed out") from error
-            except requests.RequestException as error:
-                raise FetchError(current, f"connection failed ({type(error).__name__})") from error
+            self._polite(current)
+            response = self._request(
+                current, {**conditional, **(headers or {})} if current == url else headers
+            )
             with response:
                 if response.is_redirect:
-                    location = response.headers.get("Location", "")
-                    current = urljoin(current, location)
+                    current = urljoin(current, response.headers.get("Location", ""))
                     continue
+                if response.status_code == 304 and meta is not None:
+                    _meta_path, body_path = self._cache_paths(url)
+                    return FetchResult(
+                        url=url,
+                        final_url=meta.get("final_url") or current,
+                        status=304,
+                        headers=CaseInsensitiveDict(response.headers),
+                        content=body_path.read_bytes(),
+                        encoding=meta.get("encoding"),
+                        from_cache=True,
+                    )
                 if response.status_code >= 400:
-                    raise FetchError(current, f"HTTP {response.status_code}")
+                    raise FetchError(current, f"HTTP {response.status_code}", status=response.status_code)
                 content = self._read(current, response)
-                return FetchResult(
+                content_type = response.headers.get("Content-Type", "")
+                result = FetchResult(
                     url=url,
                     final_url=current,
                     status=response.status_code,
-                    headers=dict(response.headers),
+                    headers=CaseInsensitiveDict(response.headers),
                     content=content,
-                    encoding=response.encoding
-                    if "charset" in response.headers.get("Content-Type", "")
-                    else None,
+                    encoding=response.encoding if "charset" in content_type.lower() else None,
                 )
+                self._store(url, result)
+                return result
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
-    def _read(self, url, response) -> bytes:
+    def _read(self, url, response, limit: int | None = None) -> bytes:
+        limit = limit or self.max_bytes
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(url, f"response of {declared} bytes is over the {self.max_bytes}-byte limit")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"response of {declared} bytes is over the {limit}-byte limit")
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(url, f"response is over the {self.max_bytes}-byte limit")
+                if size > limit:
+                    raise FetchError(url, f"response is over the {limit}-byte limit")
                 chunks.append(chunk)
         except requests.RequestException as error:
             raise FetchError(url, f"body cut short ({type(error).__name__})") from error

@@ -272,8 +272,13 @@ class Loader:
 
         # New to this source: an entry from another source may already describe it.
         matches = self._match_by_identifier(to_create)
-        matches.update(self._match_by_domain([r for r in to_create if r.external_id not in matches]))
-        matches.update(self._match_by_name([r for r in to_create if r.external_id not in matches]))
+        soft = self._match_by_domain([r for r in to_create if r.external_id not in matches])
+        soft.update(self._match_by_name([r for r in to_create if r.external_id not in matches | soft.keys()]))
+        if self.source.trusted:
+            matches.update(soft)
+            soft = {}
+        # An unverified source may claim anyone's website or name: its matches wait for an
+        # editor instead of writing into the entry (see _propose_duplicates).
         entries = Entry.objects.in_bulk([known.entry_id for _r, known in to_update] + list(matches.values()))
         new_entries: list[tuple[Record, Entry]] = []
         changed: dict[int, set[str]] = defaultdict(set)
@@ -303,6 +308,19 @@ class Loader:
             self._name_index()  # before the new entries exist: they are not candidates
             Entry.objects.bulk_create([entry for _r, entry in new_entries])
             self._propose_duplicates([entry for _r, entry in new_entries], tally)
+            claimed = [
+                DuplicateCandidate(
+                    entry=entry,
+                    other_id=soft[record.external_id],
+                    score=100.0,
+                    reason="same website or name as an entry, from an unverified source",
+                )
+                for record, entry in new_entries
+                if record.external_id in soft
+            ]
+            if claimed:
+                DuplicateCandidate.objects.bulk_create(claimed, ignore_conflicts=True)
+                tally.duplicates += len(claimed)
             for _record, entry in new_entries:
                 m2m[entry.pk].update(entry._pending_relations)
             tally.created += len(new_entries)

@@ -16,7 +16,7 @@ from directory.text import clean_text, summarise, text_to_html
 
 from .. import geo
 from ..records import Record, RecordError, normalise_url, split_list
-from .base import ListingSource
+from .base import ListingSource, SourceUnavailable
 
 STATUS = {
     "open": "active",
@@ -90,8 +90,7 @@ class IooSource(ListingSource):
         try:
             rows = list(self.rows(data))
         except (ValueError, csv.Error) as error:
-            yield RecordError(record="file", reason=f"unreadable: {error}")
-            return
+            raise SourceUnavailable(f"unreadable: {error}") from error
         for line, row in rows:
             name = clean_text(row.get("Name"))
             if name == "Name":  # a repeated header row

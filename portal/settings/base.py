@@ -143,8 +143,23 @@ PORTAL_HTTP_TIMEOUT = (
     env.float("PORTAL_HTTP_READ_TIMEOUT", default=30.0),
 )
 PORTAL_HTTP_MAX_BYTES = env.int("PORTAL_HTTP_MAX_BYTES", default=50 * 1024 * 1024)
-# Tests serve files on 127.0.0.1; production never fetches private addresses.
+# Production never fetches private, loopback or link-local addresses; tests allow
+# 127.0.0.1 (PORTAL_HTTP_PRIVATE_ALLOWLIST takes addresses or networks).
 PORTAL_HTTP_ALLOW_PRIVATE = env.bool("PORTAL_HTTP_ALLOW_PRIVATE", default=False)
+PORTAL_HTTP_PRIVATE_ALLOWLIST = env.list("PORTAL_HTTP_PRIVATE_ALLOWLIST", default=[])
+PORTAL_HTTP_RETRIES = env.int("PORTAL_HTTP_RETRIES", default=3)
+PORTAL_HTTP_BACKOFF = env.float("PORTAL_HTTP_BACKOFF", default=0.5)
+# At least this many seconds between two requests to one host (robots.txt's
+# Crawl-delay wins when longer).
+PORTAL_HTTP_MIN_INTERVAL = env.float("PORTAL_HTTP_MIN_INTERVAL", default=1.0)
+PORTAL_HTTP_OBEY_ROBOTS = env.bool("PORTAL_HTTP_OBEY_ROBOTS", default=True)
+PORTAL_CACHE_DIR = Path(env("PORTAL_CACHE_DIR", default=str(VAR_DIR / "cache")))
+PORTAL_MURMURATIONS_LIBRARY_URL = env(
+    "PORTAL_MURMURATIONS_LIBRARY_URL", default="https://library.murmurations.network/v2"
+)
+PORTAL_CRAWL_MAX_BYTES = env.int("PORTAL_CRAWL_MAX_BYTES", default=2 * 1024 * 1024)
+# Conditional requests (ETag / Last-Modified) against copies kept here.
+PORTAL_HTTP_CACHE_DIR = env("PORTAL_HTTP_CACHE_DIR", default=str(PORTAL_CACHE_DIR / "http"))
 
 LOGGING = {
     "version": 1,

@@ -151,3 +151,33 @@ def test_shared_register_ids_merge_without_review(db):
     assert (report.created, report.updated) == (0, 1)
     entry = EntryIdentifier.objects.get(scheme="cuk", value="R000001").entry
     assert SourceRecord.objects.filter(entry=entry).count() == 2
+
+
+def test_an_unverified_source_cannot_write_into_an_entry_by_claiming_its_website(db):
+    load(
+        "register",
+        Record(
+            source="register",
+            external_id="R9",
+            fields={"name": "Tool Library", "website": "https://tools.example.org/"},
+        ),
+    )
+    report = load(
+        "murky",
+        Record(
+            source="murky",
+            external_id="m1",
+            fields={
+                "name": "Tool Library",
+                "website": "https://tools.example.org/",
+                "summary": "Now selling crypto",
+            },
+        ),
+        trusted=False,
+    )
+    assert report.created == 1 and report.updated == 0
+    original = Entry.objects.get(source_records__source__slug="register", name="Tool Library")
+    assert original.summary == ""
+    claim = Entry.objects.get(source_records__source__slug="murky")
+    assert not claim.live and claim.needs_review
+    assert DuplicateCandidate.objects.filter(entry=claim, other=original).exists()
