@@ -49,6 +49,9 @@ class Record:
     # Ids other registers give the organisation, {scheme: value}, e.g. {"cuk": "R000001"}:
     # records from different sources that share one are the same organisation.
     identifiers: dict[str, str] = field(default_factory=dict)
+    # Further rows of the source folded into this record (a listing that names one
+    # organisation twice): they count as handled, not as errors.
+    merged_rows: int = 0
     record_url: str = ""
     warnings: list[str] = field(default_factory=list)
 

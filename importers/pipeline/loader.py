@@ -82,10 +82,11 @@ class Report:
     entry_ids: set[int] = field(default_factory=set)
     indexed: int = 0
     duplicates: int = 0  # possible duplicates put before editors
+    merged: int = 0  # source rows folded into another row of the same source
 
     @property
     def handled(self) -> int:
-        return self.created + self.updated + self.unchanged + self.skipped
+        return self.created + self.updated + self.unchanged + self.skipped + self.merged
 
     def error(self, record: str, reason: str):
         self.errors.append({"record": record, "reason": reason})
@@ -98,6 +99,7 @@ class Report:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "merged": self.merged,
             "errors": self.errors,
             "warnings": self.warnings,
             "possible_duplicates": self.duplicates,
@@ -197,6 +199,7 @@ class Loader:
         if len(name) > 255:
             self.report.error(label, "name longer than 255 characters")
             return None
+        self.report.merged += record.merged_rows
         for message in record.warnings:
             self.report.warnings.append({"record": label, "reason": message})
         fields = record.fields
