@@ -37,9 +37,7 @@ class ImportRun(models.Model):
 class HomepageCheck(models.Model):
     """One visit to an entry's website by the homepage crawler, and what the site said."""
 
-    entry = models.ForeignKey(
-        "directory.Entry", on_delete=models.CASCADE, related_name="homepage_checks"
-    )
+    entry = models.ForeignKey("directory.Entry", on_delete=models.CASCADE, related_name="homepage_checks")
     url = models.URLField(_("address visited"), max_length=2000)
     checked_at = models.DateTimeField(_("checked"), db_index=True)
     ok = models.BooleanField(_("reachable"), default=False)
@@ -80,10 +78,12 @@ class DuplicateCandidate(models.Model):
     other = models.ForeignKey("directory.Entry", on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("similarity"))
     reason = models.CharField(max_length=300, blank=True)
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING,
-                                db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -59,6 +59,37 @@ from .duplicates import NameIndex
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Hosts where many organisations have a page: a shared domain there says nothing.
+SHARED_HOSTS = {
+    "facebook.com",
+    "m.facebook.com",
+    "twitter.com",
+    "x.com",
+    "instagram.com",
+    "linkedin.com",
+    "youtube.com",
+    "medium.com",
+    "github.com",
+    "gitlab.com",
+    "sites.google.com",
+    "google.com",
+    "docs.google.com",
+    "wordpress.com",
+    "blogspot.com",
+    "wixsite.com",
+    "pitchero.com",
+    "meetup.com",
+    "eventbrite.com",
+    "en.wikipedia.org",
+    "wikipedia.org",
+    "opencollective.com",
+    "goteo.org",
+    "en.goteo.org",
+    "linktr.ee",
+    "bandcamp.com",
+    "patreon.com",
+    "squarespace.com",
+}
 # Origins in Entry.field_origins that are not sources (see directory.forms).
 EDITOR = "editor"  # a field an editor changed: importers never touch it
 ANY_SOURCE = "any"  # a field an editor unlocked: the next source to list it takes it over
@@ -130,6 +161,9 @@ class Loader:
         self._slugs: set[str] | None = None
         self._seen_ids: set[str] = set()
         self._names: NameIndex | None = None
+        self._listed: set[int] | None = None
+        self._relations: dict[int, dict[str, list[int]]] = {}
+        self._domains: dict[str, list[int]] | None = None
         self._url_validator = URLValidator(schemes=["http", "https"])
         self._email_validator = EmailValidator()
 
@@ -173,6 +207,7 @@ class Loader:
         except DatabaseError:
             # Whatever this batch created is gone: forget the ids we cached.
             self._terms, self._tags, self._slugs, self._names = {}, {}, None, None
+            self._listed, self._domains = None, None
             raise
         self.report.created += tally.created
         self.report.updated += tally.updated
@@ -274,7 +309,7 @@ class Loader:
             SourceRecord.objects.filter(pk__in=touched_last_seen).update(last_seen=self.now)
 
         # New to this source: an entry from another source may already describe it.
-        matches = self._match_by_identifier(to_create)
+        matches = self._match_by_identifier(to_create, tally)
         soft = self._match_by_domain([r for r in to_create if r.external_id not in matches])
         soft.update(self._match_by_name([r for r in to_create if r.external_id not in matches | soft.keys()]))
         if self.source.trusted:
@@ -283,6 +318,7 @@ class Loader:
         # An unverified source may claim anyone's website or name: its matches wait for an
         # editor instead of writing into the entry (see _propose_duplicates).
         entries = Entry.objects.in_bulk([known.entry_id for _r, known in to_update] + list(matches.values()))
+        self._relations = self._load_relations(list(entries))
         new_entries: list[tuple[Record, Entry]] = []
         changed: dict[int, set[str]] = defaultdict(set)
         m2m: dict[int, dict[str, list[int]]] = defaultdict(dict)
@@ -384,16 +420,20 @@ class Loader:
                 batch_size=BATCH_SIZE,
             )
 
+        listed = self._listed_by_this_source()
+        listed.update(entry.pk for _r, entry in new_entries)
+        listed.update(matches.values())
         tally.entry_ids.update(entry.pk for _r, entry in new_entries)
         tally.entry_ids.update(pk for pk in changed if changed[pk] or m2m.get(pk))
 
     def _name_index(self) -> NameIndex:
         """Names of the entries other sources listed before this run began."""
         if self._names is None:
+            listed = self._listed_by_this_source()
             self._names = NameIndex(
-                Entry.objects.exclude(source_records__source=self.source)
-                .values_list("pk", "name", "country")
-                .iterator()
+                row
+                for row in Entry.objects.values_list("pk", "name", "country").iterator()
+                if row[0] not in listed
             )
         return self._names
 
@@ -410,7 +450,7 @@ class Loader:
             DuplicateCandidate.objects.bulk_create(proposals, ignore_conflicts=True)
             tally.duplicates += len(proposals)
 
-    def _match_by_identifier(self, records: list[Record]) -> dict[str, int]:
+    def _match_by_identifier(self, records: list[Record], tally: Report) -> dict[str, int]:
         """external id -> entry id, for records sharing a register's id with an entry."""
         pairs = {(scheme, value) for r in records for scheme, value in r.identifiers.items()}
         if not pairs:
@@ -418,17 +458,28 @@ class Loader:
         condition = Q()
         for scheme in {scheme for scheme, _v in pairs}:
             condition |= Q(scheme=scheme, value__in=[v for s, v in pairs if s == scheme])
+        listed = self._listed_by_this_source()
         owners = {
             (scheme, value): entry_id
-            for scheme, value, entry_id in EntryIdentifier.objects.filter(condition)
-            .exclude(entry__source_records__source=self.source)
-            .values_list("scheme", "value", "entry_id")
+            for scheme, value, entry_id in EntryIdentifier.objects.filter(condition).values_list(
+                "scheme", "value", "entry_id"
+            )
+            if entry_id not in listed
         }
         matches = {}
         for record in records:
             found = {owners[p] for p in record.identifiers.items() if p in owners}
             if len(found) == 1:
                 matches[record.external_id] = found.pop()
+            elif len(found) > 1:
+                ids = ", ".join(f"{k}:{v}" for k, v in sorted(record.identifiers.items()))
+                tally.warnings.append(
+                    {
+                        "record": describe(record),
+                        "reason": f"its ids ({ids}) belong to {len(found)} different entries; "
+                        "added as a new entry for an editor to merge",
+                    }
+                )
         return matches
 
     def _write_identifiers(self, pairs: list[tuple[int, Record]]):
@@ -440,35 +491,46 @@ class Loader:
         if rows:
             EntryIdentifier.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
 
+    def _listed_by_this_source(self) -> set[int]:
+        """Ids of the entries this source lists: never merge a second record of it into them."""
+        if self._listed is None:
+            self._listed = set(
+                SourceRecord.objects.filter(source=self.source).values_list("entry_id", flat=True)
+            )
+        return self._listed
+
+    def _domain_map(self) -> dict[str, list[int]]:
+        """domain -> entries of other sources with a website there, built once per run."""
+        if self._domains is None:
+            listed = self._listed_by_this_source()
+            self._domains = defaultdict(list)
+            for pk, website in Entry.objects.exclude(website="").values_list("pk", "website").iterator():
+                domain = domain_of(website)
+                if domain and domain not in SHARED_HOSTS and pk not in listed:
+                    self._domains[domain].append(pk)
+        return self._domains
+
     def _match_by_domain(self, records: list[Record]) -> dict[str, int]:
         """external id -> entry id, for new records whose website is one entry's (not from this source)."""
         wanted = {}
         for record in records:
             domain = domain_of(record.fields.get("website", ""))
-            if domain:
+            if domain and domain not in SHARED_HOSTS:
                 wanted[record.external_id] = domain
         if not wanted:
             return {}
-        by_domain: dict[str, list[int]] = defaultdict(list)
-        candidates = (
-            Entry.objects.exclude(website="")
-            .exclude(source_records__source=self.source)
-            .values_list("pk", "website")
-        )
-        domains = set(wanted.values())
-        for pk, website in candidates.iterator():
-            domain = domain_of(website)
-            if domain in domains:
-                by_domain[domain].append(pk)
-        matches = {}
-        claimed: dict[int, int] = defaultdict(int)
+        by_domain = self._domain_map()
+        listed = self._listed_by_this_source()
+        claims: dict[str, list[str]] = defaultdict(list)
         for external_id, domain in wanted.items():
-            claimed_ids = by_domain.get(domain, [])
-            if len(claimed_ids) == 1:
-                matches[external_id] = claimed_ids[0]
-                claimed[claimed_ids[0]] += 1
-        # Two records of this source on one site are two organisations: merge neither.
-        return {eid: pk for eid, pk in matches.items() if claimed[pk] == 1}
+            claims[domain].append(external_id)
+        matches = {}
+        for domain, external_ids in claims.items():
+            owners = [pk for pk in by_domain.get(domain, []) if pk not in listed]
+            # Two records of this source on one site are two organisations: merge neither.
+            if len(owners) == 1 and len(external_ids) == 1:
+                matches[external_ids[0]] = owners[0]
+        return matches
 
     def _match_by_name(self, records: list[Record]) -> dict[str, int]:
         """Exactly the same name, one candidate not yet from this source, and no sign of two places.
@@ -478,23 +540,26 @@ class Loader:
         wanted = {normalise_name(r.name): r for r in records if r.name}
         if not wanted:
             return {}
+        listed = self._listed_by_this_source()
         candidates = defaultdict(list)
-        queryset = (
-            Entry.objects.exclude(source_records__source=self.source)
-            .filter(name__in={r.name for r in records})
-            .values_list("pk", "name", "country")
+        queryset = Entry.objects.filter(name__in={r.name for r in records}).values_list(
+            "pk", "name", "country", "locality"
         )
-        for pk, name, country in queryset:
-            candidates[normalise_name(name)].append((pk, country))
+        for pk, name, country, locality in queryset:
+            if pk not in listed:
+                candidates[normalise_name(name)].append((pk, country, locality))
         matches = {}
         for key, record in wanted.items():
             found = candidates.get(key, [])
             if len(found) != 1:
                 continue
-            pk, country = found[0]
-            theirs, ours = country, record.fields.get("country", "")
-            if not theirs or not ours or theirs == ours:
-                matches[record.external_id] = pk
+            pk, country, locality = found[0]
+            ours_country, ours_locality = record.fields.get("country", ""), record.fields.get("locality", "")
+            if country and ours_country and country != ours_country:
+                continue
+            if locality and ours_locality and locality.casefold() != ours_locality.casefold():
+                continue  # same name in two towns: an editor decides (see _propose_duplicates)
+            matches[record.external_id] = pk
         return matches
 
     def _new_entry(self, record: Record) -> Entry:
@@ -602,12 +667,25 @@ class Loader:
         entry._pending_logo = fields.get("logo_data") if (new or not entry.logo_id) else None
         return changed, relations
 
+    def _load_relations(self, entry_ids: list[int]) -> dict[int, dict[str, list[int]]]:
+        """The current activities, member classes and tags of a batch's entries, in three queries."""
+        relations: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        if not entry_ids:
+            return relations
+        for name, column in (("activities", "activity_id"), ("member_classes", "memberclass_id")):
+            through = getattr(Entry, name).through
+            for entry_id, term_id in through.objects.filter(entry_id__in=entry_ids).values_list(
+                "entry_id", column
+            ):
+                relations[entry_id][name].append(term_id)
+        for entry_id, tag_id in EntryTag.objects.filter(content_object_id__in=entry_ids).values_list(
+            "content_object_id", "tag_id"
+        ):
+            relations[entry_id]["tags"].append(tag_id)
+        return relations
+
     def _current_relation(self, entry: Entry, name: str) -> list[int]:
-        if name == "tags":
-            return list(EntryTag.objects.filter(content_object_id=entry.pk).values_list("tag_id", flat=True))
-        through = getattr(Entry, name).through
-        column = {"activities": "activity_id", "member_classes": "memberclass_id"}[name]
-        return list(through.objects.filter(entry_id=entry.pk).values_list(column, flat=True))
+        return list(self._relations.get(entry.pk, {}).get(name, []))
 
     def _write_relations(self, m2m: dict[int, dict[str, list[int]]]):
         for name, column in (("activities", "activity_id"), ("member_classes", "memberclass_id")):

@@ -108,10 +108,11 @@ def test_every_row_that_names_a_place_gets_a_country(catalogue_loaded):
     for record in SourceRecord.objects.filter(source__slug="ioo").select_related("entry"):
         raw = record.raw
         coordinates = geo.parse_coordinates(raw.get("Latitude"), raw.get("Longitude"))
-        has_clue = bool(raw.get("Location") or coordinates or
-                        geo.country_from_website(record.entry.website))
-        says_nowhere = any(word in raw.get("Location", "").lower()
-                           for word in ("virtual", "global", "worldwide", "online", "international"))
+        has_clue = bool(raw.get("Location") or coordinates or geo.country_from_website(record.entry.website))
+        says_nowhere = any(
+            word in raw.get("Location", "").lower()
+            for word in ("virtual", "global", "worldwide", "online", "international")
+        )
         if has_clue and not says_nowhere and not record.entry.country:
             unresolved.append(record.entry.name)
     assert unresolved == []

@@ -1,0 +1,495 @@
+"""Co-operatives UK open data: every UK co-operative the registrars know of.
+
+Two layouts are read, told apart by their headers: the 26-column 2017 release (the
+snapshot) and the 45-column one described by schema-20230616.yml, which adds a
+website, a description and statistical geographies. The live address is the open-data
+page of uk.coop: the newest organisations CSV linked from it is fetched and read.
+
+The file holds organisations only (registered offices, not people), so every column
+is kept in the raw record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from datetime import date
+from functools import lru_cache
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+from directory.text import clean_text, summarise, text_to_html
+
+from ..records import Record, RecordError, normalise_url
+from .base import ListingSource, SourceUnavailable
+
+# The headers of each layout (matched ignoring case and runs of spaces).
+HEADERS_2017 = (
+    "CUK Organisation ID",
+    "Registered Number",
+    "Registrar",
+    "Registered Name",
+    "Trading Name",
+    "Legal Form",
+    "Registered Street",
+    "Registered City",
+    "Registered State/Province",
+    "Registered Postcode",
+    "UK Nation",
+    "SIC Code",
+    "SIC section",
+    "SIC code - level 2",
+    "SIC code - level 2 description",
+    "SIC code - level 3",
+    "SIC code - level 3 description",
+    "SIC code - level 4",
+    "SIC code - level 4 description",
+    "SIC code - level 5",
+    "SIC code - level 5 description",
+    "Sector - Simplified, High Level",
+    "Ownership Classification",
+    "Registered Status",
+    "Incorporation Date",
+    "Dissolved Date",
+)
+# Columns only the 45-column layout (schema-20230616.yml) has; its other columns are
+# statistical geographies (wards, LSOAs, parishes...) kept only in the raw record.
+HEADERS_2023_ONLY = (
+    "Website",
+    "Registered Admin County Code",
+    "Registered Admin County Name",
+    "Registered Admin District Code",
+    "Registered Admin District Name",
+    "Registered Admin Ward Code",
+    "Registered Admin Ward Name",
+    "Registered Constituency Code",
+    "Registered Constituency Name",
+    "Registered LSOA Name",
+    "Registered MSOA Name",
+    "Registered Parish Code",
+    "Registered Parish Name",
+    "FCA Reporting Classification",
+    "Description",
+    "Registered Combined Athority",
+    "Registered LSOA Code",
+    "Registered MSOA Code",
+    "Registered Region",
+)
+REQUIRED = ("CUK Organisation ID", "Registered Name", "Trading Name")
+
+STATUS = {"live": "active", "dead": "completed"}
+
+# "Ownership Classification" (who the members are) -> the portal's member classes.
+# Every value of the 2017 file and of the 2023 schema is listed; "None" means unknown.
+OWNERSHIP_CLASSES = {
+    "consumers": ["consumer"],
+    "workers": ["worker"],
+    "employee trust": ["worker"],  # employees own 75% or more through a trust
+    "self-employed": ["producer"],  # freelancers' co-ops: independent producers who co-own
+    "enterprises": ["business"],  # legal entities using the co-op for their business
+    "co-operatives": ["business"],  # secondary co-ops: the members are co-ops themselves
+    "multi-stakeholder": ["multi-stakeholder"],
+    "community of interest": ["community"],
+    "tenants": ["tenant"],
+    "none": [],
+}
+
+# The ICA economic activities of the ESSGlobal vocabulary (essglobal-vocabs_from_cmc.json, "aci").
+ICA_ACTIVITIES = {
+    "ICA10": "Agriculture",
+    "ICA20": "Dairy",
+    "ICA30": "Forestry",
+    "ICA40": "Irrigation",
+    "ICA50": "Fishing",
+    "ICA60": "Artisans",
+    "ICA70": "Construction",
+    "ICA80": "Industry",
+    "ICA90": "Manufacturing",
+    "ICA100": "Mining",
+    "ICA110": "Professional",
+    "ICA120": "Service",
+    "ICA130": "Tourism",
+    "ICA140": "Financial Services",
+    "ICA150": "Insurance",
+    "ICA160": "Education",
+    "ICA170": "Health",
+    "ICA180": "Community",
+    "ICA190": "Social",
+    "ICA200": "Social Service",
+    "ICA210": "Housing",
+    "ICA220": "Transport",
+    "ICA230": "Utilities",
+    "ICA240": "Retail",
+    "ICA250": "Production",
+    "ICA260": "Wholesale and retail trade",
+    "ICA270": "Education / health / social work",
+    "ICA280": "Other Services",
+    "ICA290": "All (Services)",
+}
+
+# UK SIC 2007 division -> ICA activity (sic-division-to-ica-activity.csv, as SEA maps them).
+SIC_DIVISION_TO_ICA = {
+    **dict.fromkeys(["01"], "ICA10"),
+    **dict.fromkeys(["02"], "ICA30"),
+    **dict.fromkeys(["03"], "ICA50"),
+    **dict.fromkeys(["05", "06", "07", "08", "09"], "ICA100"),
+    **dict.fromkeys([f"{n:02d}" for n in range(10, 33)], "ICA90"),
+    **dict.fromkeys(["33", "56", "77", "78", "81", "82", "95", "96"], "ICA120"),
+    **dict.fromkeys(["35", "36", "37", "38", "39"], "ICA230"),
+    **dict.fromkeys(["41", "42", "43"], "ICA70"),
+    **dict.fromkeys(["45", "46", "47"], "ICA260"),
+    **dict.fromkeys(["49", "50", "51", "52", "53"], "ICA220"),
+    **dict.fromkeys(["55", "68"], "ICA210"),
+    **dict.fromkeys(["58", "59", "60", "61", "62", "63", "80", "84"], "ICA280"),
+    **dict.fromkeys(["90", "91", "92", "93", "94", "97", "98", "99"], "ICA280"),
+    **dict.fromkeys(["64", "66"], "ICA140"),
+    **dict.fromkeys(["65"], "ICA150"),
+    **dict.fromkeys(["69", "70", "71", "72", "73", "74", "75"], "ICA110"),
+    **dict.fromkeys(["79"], "ICA130"),
+    **dict.fromkeys(["85", "86", "87", "88"], "ICA270"),
+}
+# Simplified sector values that say nothing about the activity.
+UNINFORMATIVE_SECTORS = {"", "none", "other"}
+
+# UK Nation -> ISO 3166-1 country: the Crown Dependencies are not part of the UK.
+NATION_COUNTRIES = {
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "jersey": "JE",
+    "guernsey": "GG",
+    "isle of man": "IM",
+}
+CROWN_DEPENDENCY_POSTCODES = {"JE": "JE", "GY": "GG", "IM": "IM"}
+
+# Register numbers: the FCA mutuals register ("525R", "4100CS", "758C", "2365RS"...) and
+# Companies House ("01234567", "SC123456", "NI012345", "OC301234"...).
+FCA_NUMBER = re.compile(r"^\d{1,6}(?:R|RS|C|CS|CBS|CUS)$")
+COH_NUMBER = re.compile(r"^(?:\d{8}|(?:SC|NI|OC|SO|NC|LP|SL|NL|FC|NF|R0|GE)\d{6})$")
+SIC_DIGITS = re.compile(r"^(\d{2})\d{0,3}$")
+DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+DATED_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_./ ]?(0[1-9]|1[0-2]))?(?!\d)")
+_UNTIDY = re.compile(r"[\x00-\x1f\u00a0]|  |^ | $")
+SOCIAL_HOSTS = {
+    "facebook.com": "Facebook",
+    "twitter.com": "Twitter",
+    "x.com": "Twitter",
+    "instagram.com": "Instagram",
+    "linkedin.com": "LinkedIn",
+}
+
+
+@lru_cache(maxsize=512)
+def header_key(name: str) -> str:
+    return " ".join(str(name or "").replace("\ufeff", "").split()).casefold()
+
+
+def tidy(value) -> str:
+    """clean_text, without its cost for the many values that are clean already."""
+    if value is None:
+        return ""
+    value = str(value)
+    return clean_text(value) if _UNTIDY.search(value) else value
+
+
+def companies_house_number(value: str, country: str = "GB") -> tuple[str, str | None]:
+    """(the number as Companies House writes it, or '', a warning or None).
+
+    Spreadsheets drop the leading zeros of the all-digit numbers: "4518100" is 04518100.
+    Companies of Jersey, Guernsey and Man are in their islands' own registries.
+    """
+    number = "".join(str(value or "").split()).upper()
+    if not number:
+        return "", None
+    if country in CROWN_DEPENDENCY_POSTCODES.values():
+        return "", f"company number {value!r} is from the {country} registry, not Companies House"
+    if number.isdigit() and 5 <= len(number) < 8:
+        number = number.zfill(8)
+    if not COH_NUMBER.match(number):
+        return "", f"Companies House number {value!r} is not one; not used to match"
+    return number, None
+
+
+def fca_number(value: str) -> str:
+    number = "".join(str(value or "").split()).upper()
+    return number if FCA_NUMBER.match(number) else ""
+
+
+def sic_division(*codes: str) -> str:
+    """The two-digit SIC division of the first code that has one ("UKSIC07-4711" -> "47")."""
+    for code in codes:
+        match = SIC_DIGITS.match(tidy(code).rsplit("-", 1)[-1].strip())
+        if match:
+            return match.group(1)
+    return ""
+
+
+def activity_from_sic(division: str, sector: str = "") -> list[str]:
+    """The ICA activity of a SIC division, lower-case, else the simplified sector."""
+    ica = SIC_DIVISION_TO_ICA.get(division)
+    if ica:
+        return [ICA_ACTIVITIES[ica].lower()]
+    sector = tidy(sector).lower()
+    return [] if sector in UNINFORMATIVE_SECTORS else [sector]
+
+
+def member_classes(ownership: str) -> tuple[list[str], str | None]:
+    """(member classes, a warning or None) for an Ownership Classification value."""
+    key = tidy(ownership).lower()
+    if not key:
+        return [], None
+    if key in OWNERSHIP_CLASSES:
+        return list(OWNERSHIP_CLASSES[key]), None
+    return [], f"unknown ownership classification {ownership!r}; no member classes"
+
+
+def street_address(street: str, postcode: str = "") -> str:
+    """A multi-line street and a postcode on one line: "Central House, Hermes Road, WS13 6RH"."""
+    lines = [tidy(line).strip(" ,") for line in str(street or "").splitlines()]
+    lines.append(tidy(postcode))
+    return ", ".join(line for line in lines if line)
+
+
+def country_of_postcode(postcode: str) -> str | None:
+    """JE, GG or IM for a Crown Dependency postcode ("JE2 4TR"), else None."""
+    match = re.match(r"^([A-Z]{2})\d", tidy(postcode).upper())
+    return CROWN_DEPENDENCY_POSTCODES.get(match.group(1)) if match else None
+
+
+def website_and_links(value: str) -> tuple[str, list[dict], str | None]:
+    """(website, links, warning): a social-network page is a link, not the organisation's site.
+
+    Many co-ops list their Facebook page as their website; as a website it would also
+    make every such entry look like one organisation to domain matching.
+    """
+    text = tidy(value)
+    if not text:
+        return "", [], None
+    url = normalise_url(text)
+    if not url:
+        return "", [], f"website {text!r} is not a web address"
+    host = (urlsplit(url).hostname or "").lower()
+    for domain, label in SOCIAL_HOSTS.items():
+        if host == domain or host.endswith("." + domain):
+            return "", [{"label": label, "url": url}], None
+    return url, [], None
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
+    return head.startswith("<") and any(tag in head for tag in ("<html", "<!doctype html", "<head", "<body"))
+
+
+def read_csv(text: str) -> tuple[dict[str, str], list[tuple[int, dict]]]:
+    """({canonical header key: header as written}, [(first line of the row, {key: value})])."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValueError("the file is empty") from None
+    keys = [header_key(h) for h in header]
+    rows, end = [], reader.line_num
+    for cells in reader:
+        start, end = end + 1, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        rows.append((start, {k: v for k, v in zip(keys, cells, strict=False) if k}))
+    return {k: h.replace("\ufeff", "").strip() for k, h in zip(keys, header, strict=False) if k}, rows
+
+
+class CoopsUkSource(ListingSource):
+    slug = "coops-uk"
+    name = "Co-operatives UK open data"
+    homepage = "https://www.uk.coop/resources/open-data"
+    licence = "ODC-By 1.0"
+    attribution = "Contains data from Co-operatives UK"
+    trusted = True
+    url = "https://www.uk.coop/resources/open-data"
+    snapshot = "coops-uk/open_data_organisations_2017-06.csv"
+    layout = ""  # "2017" or "2023" once a file is parsed: which release its headers are
+
+    # --------------------------------------------------------------- reading
+    def csv_link(self, html: str, page_url: str) -> str:
+        """The newest organisations CSV linked from the open-data page, as an absolute address."""
+        soup = BeautifulSoup(html, "lxml")
+        # A page saved to disk resolves its relative links against the live page.
+        base_url = page_url if page_url.startswith(("http://", "https://")) else self.url
+        base = soup.find("base", href=True)
+        if base:
+            base_url = urljoin(base_url, base["href"])
+        candidates = []
+        for position, link in enumerate(soup.find_all("a", href=True)):
+            href = link["href"].strip()
+            path = unquote(urlsplit(href).path)
+            if not path.lower().endswith(".csv"):
+                continue
+            said = f"{path} {link.get_text(' ', strip=True)}".lower()
+            if not re.search(r"organi[sz]ation", said):
+                continue
+            dates = [(int(year), int(month or 0)) for year, month in DATED_NAME.findall(path)]
+            # Newest first: by the date in the address, then by place on the page.
+            candidates.append((max(dates, default=(0, 0)), -position, urljoin(base_url, href)))
+        if not candidates:
+            raise SourceUnavailable(f"{page_url}: no organisations CSV is linked from this page")
+        return max(candidates)[2]
+
+    def listing_text(self, data: bytes, location: str) -> str:
+        text = self.text(data)
+        if not looks_like_html(text):
+            return text
+        address = self.csv_link(text, location)
+        text = self.text(self.fetch(address).content)
+        if looks_like_html(text):
+            raise SourceUnavailable(f"{address}: a web page, not the organisations CSV")
+        return text
+
+    def parse(self, data: bytes, location: str = ""):
+        text = self.listing_text(data, location)
+        try:
+            headers, rows = read_csv(text)
+        except (ValueError, csv.Error) as error:
+            yield RecordError(record="file", reason=f"unreadable: {error}")
+            return
+        missing = [h for h in REQUIRED if header_key(h) not in headers]
+        if missing:
+            yield RecordError(
+                record="file",
+                reason=f"no {', '.join(repr(h) for h in missing)} column: is it the Co-operatives UK export?",
+            )
+            return
+        self.layout = "2023" if all(header_key(h) in headers for h in HEADERS_2023_ONLY) else "2017"
+        # A register number that two rows share identifies neither of them.
+        numbers = Counter(
+            (tidy(row.get("registrar")), tidy(row.get("registered number")).upper())
+            for _line, row in rows
+            if tidy(row.get("registered number"))
+        )
+        shared = {key for key, count in numbers.items() if count > 1}
+        for line, row in rows:
+            try:
+                yield self.normalise(line, row, headers, shared)
+            except (ValueError, TypeError) as error:
+                name = tidy(row.get("trading name") or row.get("registered name"))
+                where = f"line {line} ({name})" if name else f"line {line}"
+                yield RecordError(record=where, reason=str(error))
+
+    # ------------------------------------------------------------ normalising
+    def normalise(self, line: int, row: dict, headers: dict, shared_numbers: set) -> Record:
+        def get(name: str) -> str:
+            return row.get(header_key(name)) or ""
+
+        org_id = tidy(get("CUK Organisation ID")).upper()
+        if not org_id:
+            raise ValueError("no CUK Organisation ID")
+        trading, registered = tidy(get("Trading Name")), tidy(get("Registered Name"))
+        name = trading or registered
+        if not name:
+            raise ValueError("no name")
+        warnings: list[str] = []
+        fields: dict = {
+            "name": name,
+            "other_names": [registered] if registered and registered.casefold() != name.casefold() else [],
+            "organisation_type": "cooperative",
+            "category": "co-operative",
+            "legal_form": tidy(get("Legal Form")),
+        }
+
+        postcode = tidy(get("Registered Postcode")).upper()
+        nation = tidy(get("UK Nation"))
+        country = NATION_COUNTRIES.get(nation.lower()) or country_of_postcode(postcode) or "GB"
+        if nation and nation.lower() not in NATION_COUNTRIES:
+            warnings.append(f"unknown UK nation {nation!r}")
+
+        # Ids: the CUK id, and the register's number when we know which register it is.
+        identifiers = {"cuk": org_id}
+        registrar = tidy(get("Registrar"))
+        number = tidy(get("Registered Number"))
+        if number and (registrar, number.upper()) in shared_numbers:
+            warnings.append(f"registered number {number} is listed for more than one organisation")
+        elif number:
+            if registrar == "FCA":
+                # The register's own numbering, whatever its form (friendly societies: "91F").
+                identifiers["gb-fca"] = "".join(number.split()).upper()
+            elif registrar == "Legal Form is not defined" and fca_number(number):
+                identifiers["gb-fca"] = fca_number(number)
+            elif registrar == "Companies House" or (
+                registrar == "Legal Form is not defined" and companies_house_number(number)[0]
+            ):
+                coh, problem = companies_house_number(number, country)
+                if coh:
+                    identifiers["gb-coh"] = coh
+                if problem:
+                    warnings.append(problem)
+
+        status = tidy(get("Registered Status"))
+        if status:
+            if status.lower() in STATUS:
+                fields["status"] = STATUS[status.lower()]
+            else:
+                warnings.append(f"unknown registered status {status!r}; left as it was")
+
+        incorporated = tidy(get("Incorporation Date"))
+        if incorporated:
+            year = self.year_of(incorporated)
+            if year is None:
+                warnings.append(f"incorporation date {incorporated!r} is not a date (d/m/yyyy)")
+            else:
+                fields["founded_year"] = year
+        dissolved = tidy(get("Dissolved Date"))
+        if dissolved and self.year_of(dissolved) is None:
+            warnings.append(f"dissolved date {dissolved!r} is not a date (d/m/yyyy)")
+
+        classes, problem = member_classes(get("Ownership Classification"))
+        fields["member_classes"] = classes
+        if problem:
+            warnings.append(problem)
+        division = sic_division(get("SIC code - level 2"), get("SIC Code"))
+        fields["activities"] = activity_from_sic(division, get("Sector - Simplified, High Level"))
+
+        # Place: the registered office.
+        fields["address"] = street_address(get("Registered Street"), postcode)
+        fields["locality"] = tidy(get("Registered City"))
+        fields["country"] = country
+        region = tidy(get("Registered State/Province"))
+        if not region and country == "GB" and nation.lower() in NATION_COUNTRIES:
+            region = nation  # England, Scotland, Wales, Northern Ireland
+        fields["region"] = region
+
+        # Only in the 45-column layout.
+        website, links, problem = website_and_links(get("Website"))
+        fields["website"], fields["links"] = website, links
+        if problem:
+            warnings.append(problem)
+        description = str(get("Description")).strip()
+        if description:
+            fields["summary"] = summarise(description, 300)
+            fields["description"] = text_to_html(description)
+
+        raw = {headers.get(k, k): v for k, v in row.items() if v and v.strip()}
+        return Record(
+            source=self.slug,
+            external_id=org_id,
+            fields=fields,
+            raw=raw,
+            line=line,
+            identifiers=identifiers,
+            record_url=self.homepage,
+            warnings=warnings,
+        )
+
+    @staticmethod
+    def year_of(text: str) -> int | None:
+        """The year of a d/m/yyyy date, or None if it is not a real date."""
+        match = DATE.match(text)
+        if not match:
+            return None
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            date(year, month, day)
+        except ValueError:
+            return None
+        return year
