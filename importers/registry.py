@@ -25,6 +25,11 @@ SOURCES: dict[str, str] = {
 DEFAULT_ORDER: list[tuple[str, str | None]] = [
     ("portal-seed", None),
     ("ioo", None),
+    ("html", "tech-coops-xyz"),
+    ("pcc", None),
+    ("murmurations", None),
+    ("coops-uk", None),
+    ("essglobal", None),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,11 +37,16 @@ def run_import(
     try:
         adapter = get_source(slug, config=config)
         run.source = report.source = adapter.slug
+        live_only = not adapter.snapshot and adapter.url
+        if settings.PORTAL_SNAPSHOTS and not (file or url) and live_only:
+            raise SourceUnavailable(
+                f"{adapter.slug} has no snapshot in PORTAL_SNAPSHOTS; it is read live only"
+            )
         run.location = adapter.location(file=file, url=url)[:2000]
         if not dry_run:
             run.save()
-        data = adapter.read(run.location)
-        items = adapter.parse(data, run.location)
+        # No local name for the raw bytes: the adapter may drop them once decoded.
+        items = adapter.parse(adapter.read(run.location), run.location)
         if progress is not None:
             items = progress(items)
         if dry_run:

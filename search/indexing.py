@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import reset_queries
 from wagtail.search.backends import get_search_backends
 
 CHUNK_SIZE = 500
@@ -21,6 +22,7 @@ def index_entries(entry_ids: Iterable[int], chunk_size: int = CHUNK_SIZE) -> int
     done = 0
     backends = list(get_search_backends(with_auto_update=False))
     for start in range(0, len(ids), chunk_size):
+        reset_queries()
         chunk = ids[start : start + chunk_size]
         entries = list(Entry.objects.filter(pk__in=chunk).prefetch_related("activities", "tags"))
         for backend in backends:

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -184,6 +184,8 @@ class Loader:
         return self.report
 
     def _load_batch(self, records: list[Record]):
+        # With DEBUG on, Django keeps every query's SQL: drop it, or a big import grows without end.
+        reset_queries()
         records = [r for r in (self._prepare(r) for r in records) if r is not None]
         if not records:
             return

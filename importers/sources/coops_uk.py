@@ -12,7 +12,6 @@ is kept in the raw record.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
 from datetime import date
@@ -24,7 +23,7 @@ from bs4 import BeautifulSoup
 from directory.text import clean_text, summarise, text_to_html
 
 from ..records import Record, RecordError, normalise_url
-from .base import ListingSource, SourceUnavailable
+from .base import ListingSource, SourceUnavailable, text_lines
 
 # The headers of each layout (matched ignoring case and runs of spaces).
 HEADERS_2017 = (
@@ -284,21 +283,27 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(tag in head for tag in ("<html", "<!doctype html", "<head", "<body"))
 
 
-def read_csv(text: str) -> tuple[dict[str, str], list[tuple[int, dict]]]:
-    """({canonical header key: header as written}, [(first line of the row, {key: value})])."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+def read_csv(text: str):
+    """({canonical header key: header as written}, rows) where rows yields (first line, {key: value}).
+
+    Rows are read one at a time, so a file of any size costs little more than its text.
+    """
+    reader = csv.reader(text_lines(text.lstrip("\ufeff")))
     try:
         header = next(reader)
     except StopIteration:
         raise ValueError("the file is empty") from None
     keys = [header_key(h) for h in header]
-    rows, end = [], reader.line_num
-    for cells in reader:
-        start, end = end + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        rows.append((start, {k: v for k, v in zip(keys, cells, strict=False) if k}))
-    return {k: h.replace("\ufeff", "").strip() for k, h in zip(keys, header, strict=False) if k}, rows
+
+    def rows():
+        end = reader.line_num
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            yield start, {k: v for k, v in zip(keys, cells, strict=False) if k}
+
+    return {k: h.replace("\ufeff", "").strip() for k, h in zip(keys, header, strict=False) if k}, rows()
 
 
 class CoopsUkSource(ListingSource):
@@ -349,6 +354,7 @@ class CoopsUkSource(ListingSource):
 
     def parse(self, data: bytes, location: str = ""):
         text = self.listing_text(data, location)
+        del data  # the text is all we need from here on
         try:
             headers, rows = read_csv(text)
         except (ValueError, csv.Error) as error:
@@ -362,13 +368,16 @@ class CoopsUkSource(ListingSource):
             )
             return
         self.layout = "2023" if all(header_key(h) in headers for h in HEADERS_2023_ONLY) else "2017"
-        # A register number that two rows share identifies neither of them.
+        # A register number that two rows share identifies neither of them: a first pass
+        # counts them, a second reads the rows.
         numbers = Counter(
             (tidy(row.get("registrar")), tidy(row.get("registered number")).upper())
             for _line, row in rows
             if tidy(row.get("registered number"))
         )
         shared = {key for key, count in numbers.items() if count > 1}
+        del numbers
+        _headers, rows = read_csv(text)
         for line, row in rows:
             try:
                 yield self.normalise(line, row, headers, shared)
