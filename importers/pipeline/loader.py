@@ -141,6 +141,15 @@ def normalise_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def one_record_per_entry(matches: dict[str, int], taken: set[int]) -> dict[str, int]:
+    """Drop matches to entries already claimed in this batch, or claimed twice here:
+    two records of one source are two organisations."""
+    counts: dict[int, int] = defaultdict(int)
+    for entry_id in matches.values():
+        counts[entry_id] += 1
+    return {eid: pk for eid, pk in matches.items() if pk not in taken and counts[pk] == 1}
+
+
 def describe(record: Record) -> str:
     where = f"line {record.line}" if record.line else f"id {record.external_id}"
     return f"{where} ({record.name})" if record.name else where
@@ -312,8 +321,16 @@ class Loader:
 
         # New to this source: an entry from another source may already describe it.
         matches = self._match_by_identifier(to_create, tally)
-        soft = self._match_by_domain([r for r in to_create if r.external_id not in matches])
-        soft.update(self._match_by_name([r for r in to_create if r.external_id not in matches | soft.keys()]))
+        soft = one_record_per_entry(
+            self._match_by_domain([r for r in to_create if r.external_id not in matches]),
+            taken=set(matches.values()),
+        )
+        soft.update(
+            one_record_per_entry(
+                self._match_by_name([r for r in to_create if r.external_id not in matches | soft.keys()]),
+                taken=set(matches.values()) | set(soft.values()),
+            )
+        )
         if self.source.trusted:
             matches.update(soft)
             soft = {}

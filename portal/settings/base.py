@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_countries",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -127,6 +128,10 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 TAGGIT_CASE_INSENSITIVE = True
 
+# Background work (search index updates, imports started from the admin). The
+# immediate backend runs a task where it is enqueued; with
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend tasks wait in the database for
+# `manage.py db_worker` (bin/start runs one beside the server).
 TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
 }

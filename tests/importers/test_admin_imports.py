@@ -181,3 +181,15 @@ def test_an_unverified_source_cannot_write_into_an_entry_by_claiming_its_website
     claim = Entry.objects.get(source_records__source__slug="murky")
     assert not claim.live and claim.needs_review
     assert DuplicateCandidate.objects.filter(entry=claim, other=original).exists()
+
+
+def test_an_import_started_from_the_admin_runs_in_a_background_worker(editor, client, settings, db):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    before = ImportRun.objects.filter(source="portal-seed").count()
+    client.post(reverse("importers_start"), {"source": "portal-seed"})
+    # Queued, not run: the request returned at once.
+    assert ImportRun.objects.filter(source="portal-seed").count() == before
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert ImportRun.objects.filter(source="portal-seed").count() == before + 1

@@ -70,11 +70,11 @@ def test_every_row_of_every_table_is_handled_once(empty_catalogue, listing_url):
         "tech-coops.xyz",
         "CC0-1.0",
         "tech-coops.xyz contributors",
-        False,
+        True,
     )
-    # An untrusted source: new entries wait in the review queue.
-    assert not listed().filter(live=True).exists()
-    assert listed().filter(needs_review=True).count() == ENTRIES
+    # A trusted source: new entries are published at once.
+    assert not listed().filter(live=False).exists()
+    assert not listed().filter(needs_review=True).exists()
 
 
 def test_the_adapter_reads_172_rows_into_171_records(page):
@@ -282,11 +282,15 @@ def test_rows_other_sources_list_wait_for_an_editor(catalogue_loaded, listing_ur
     loomio = Entry.objects.get(name="Loomio", source_records__source__slug="ioo")
     before = (loomio.name, loomio.website, loomio.summary, loomio.live)
 
-    # tech-coops.xyz is not trusted: its Loomio waits for an editor beside the existing one.
-    report, _run = import_page(listing_url)
+    # Under an untrusted source, its Loomio waits for an editor beside the existing one.
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config["source"].update(slug="untrusted-tech-coops", trusted=False)
+    path = tmp_path / "untrusted.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    report, _run = run_import("html", config=str(path), url=listing_url)
     assert report.errors == []
     assert report.created + report.updated == ENTRIES
-    ours = listed().get(name="Loomio")
+    ours = Entry.objects.get(name="Loomio", source_records__source__slug="untrusted-tech-coops")
     assert ours.pk != loomio.pk and ours.needs_review
     assert DuplicateCandidate.objects.filter(entry=ours, other=loomio).exists()
     loomio.refresh_from_db()
@@ -296,16 +300,12 @@ def test_rows_other_sources_list_wait_for_an_editor(catalogue_loaded, listing_ur
 def test_rows_of_a_trusted_listing_merge_into_existing_entries(catalogue_loaded, listing_url, tmp_path):
     loomio = Entry.objects.get(name="Loomio", source_records__source__slug="ioo")
     before = (loomio.name, loomio.website, loomio.summary, loomio.live)
-    # The same page under a trusted source merges into it, and fills only what is empty.
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    config["source"].update(slug="trusted-tech-coops", trusted=True)
-    path = tmp_path / "trusted.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    report, _run = run_import("html", config=str(path), url=listing_url)
+    # tech-coops.xyz is trusted: its rows merge into existing entries and fill only what is empty.
+    report, _run = import_page(listing_url)
     assert report.errors == [] and report.updated >= 1
     assert report.created + report.updated == ENTRIES
     loomio.refresh_from_db()
-    assert loomio.source_records.filter(source__slug="trusted-tech-coops").exists()
+    assert loomio.source_records.filter(source__slug=SLUG).exists()
     assert (loomio.name, loomio.website, loomio.summary, loomio.live) == before
 
 

@@ -31,12 +31,12 @@ class Command(BaseCommand):
         for slug, config in jobs:
             report, run = run_import(slug, config=config)
             line = (
-                f"  {slug}: {report.created} created, {report.updated} updated, "
+                f"  {report.source}: {report.created} created, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.skipped} skipped"
             )
             if run.outcome == ImportRun.Outcome.FAILED:
                 # One unreachable listing must not stop the portal from starting.
-                self.stdout.write(self.style.WARNING(f"  {slug}: not imported ({run.message})"))
+                self.stdout.write(self.style.WARNING(f"  {report.source}: not imported ({run.message})"))
             else:
                 self.stdout.write(line)
         call_command("update_index", verbosity=0)
