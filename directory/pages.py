@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +46,20 @@ class DirectoryPage(RoutablePageMixin, Page):
             page_size=int(per_page) if per_page in PAGE_SIZES else PAGE_SIZE,
         )
         context = self.get_context(request)
-        context.update(results=results, sorts=SORTS, entries=results.hits)
+        context.update(results=results, sorts=SORTS, entries=results.hits, highlights=results.highlights)
         return TemplateResponse(request, "directory/directory_page.html", context)
+
+    @path("autocomplete/", name="autocomplete")
+    def autocomplete(self, request):
+        """Entry names as a person types, for the search box."""
+        from search.api import autocomplete
+
+        names = autocomplete(request.GET.get("q", ""), limit=8)
+        base = self.url
+        return JsonResponse(
+            {"results": [{"name": name, "url": f"{base}{slug}/"} for name, slug in names]},
+            headers={"Cache-Control": "public, max-age=60"},
+        )
 
     @path("<slug:slug>/", name="entry")
     def entry(self, request, slug):

@@ -78,11 +78,15 @@ def make_slug(name: str, max_length: int = 80) -> str:
     return slug or "entry"
 
 
+# Paths under /directory/ that are not entries.
+RESERVED_SLUGS = {"autocomplete", "map", "feed", "export", "api", "statistics", "submit", "add"}
+
+
 def unique_slug(name: str, taken: set[str]) -> str:
-    """A slug for `name` not in `taken` (which it then joins)."""
+    """A slug for `name` not in `taken` (which it then joins), nor a reserved path."""
     base = make_slug(name)
     slug, n = base, 2
-    while slug in taken:
+    while slug in taken or slug in RESERVED_SLUGS:
         slug = f"{base}-{n}"
         n += 1
     taken.add(slug)

@@ -56,6 +56,8 @@ class SearchResults:
     sort: str = "relevance"
     filters: dict[str, list[str]] = field(default_factory=dict)
     suggestion: str | None = None
+    # entry pk -> an escaped snippet of its text with the query's words in <mark>
+    highlights: dict[int, str] = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
@@ -108,3 +110,11 @@ def search(
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
     return get_engine().search(query=query, filters=filters, sort=sort, page=page, page_size=page_size)
+
+
+def autocomplete(text: str, limit: int = 8) -> list[tuple[str, str]]:
+    """(name, slug) of published entries whose names start words with what was typed."""
+    text = clean_query(text)
+    if len(text) < 2:
+        return []
+    return get_engine().autocomplete(text, max(1, min(int(limit), 20)))

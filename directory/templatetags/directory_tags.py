@@ -29,3 +29,11 @@ def query_without(context, name, value):
     params.pop("page", None)
     params = {k: v for k, v in params.items() if v}
     return "?" + urlencode(params, doseq=True) if params else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None: for dictionaries keyed by entry ids in templates."""
+    if not mapping:
+        return None
+    return mapping.get(key)

@@ -7,7 +7,11 @@ same handful of SQL queries whatever its size or the catalogue's.
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from functools import reduce
+from operator import and_
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django_countries import countries
 from wagtail.search.backends import get_search_backend
 
@@ -15,6 +19,11 @@ from directory.models import Entry, Status
 
 from ..api import Facet, FacetOption, SearchResults
 from ..facets import DIMENSIONS, DIMENSIONS_BY_NAME, FACET_SIZE
+from ..relevance import CLOSED_STATUSES, query_words, snippet
+from ..suggest import did_you_mean
+
+# Suggest another spelling when a query finds fewer hits than this.
+SUGGEST_BELOW = 3
 
 ORDERINGS = {
     "name": ["name", "pk"],
@@ -24,6 +33,12 @@ ORDERINGS = {
     "-founded": [F("founded_year").desc(nulls_last=True), "name"],
 }
 STATUS_LABELS = dict(Status.choices)
+
+
+def _strip(html_text: str) -> str:
+    from directory.text import html_to_text
+
+    return html_to_text(html_text)
 
 
 class DatabaseEngine:
@@ -84,6 +99,48 @@ class DatabaseEngine:
                 )
         return Facet(name=dimension.name, label=str(dimension.label), options=options)
 
+    def autocomplete(self, text: str, limit: int) -> list[tuple[str, str]]:
+        backend = get_search_backend()
+        results = backend.autocomplete(text, self.base_queryset(), fields=None, operator="and")
+        matches = results.get_queryset().order_by()
+        # Names that start with the text first, then any word of the name, alphabetically.
+        ranked = matches.annotate(
+            _starts=Case(
+                When(name__istartswith=text, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("_starts", "name")
+        return list(ranked.values_list("name", "slug")[:limit])
+
+    @staticmethod
+    def rank(queryset, query: str):
+        """Exact name, then name holding every word, then open before closed, then text score."""
+        words = query_words(query)
+        name_has_words = reduce(and_, [Q(name__icontains=w) for w in words]) if words else Q(pk__in=[])
+        # SQLite's bm25 is better when lower, PostgreSQL's ts_rank when higher.
+        score = F("_score").asc() if connection.vendor == "sqlite" else F("_score").desc()
+        return queryset.annotate(
+            _exact=Case(
+                When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            _in_name=Case(When(name_has_words, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            _closed=Case(
+                When(status__in=CLOSED_STATUSES, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        ).order_by("_exact", "_in_name", "_closed", score, "name", "pk")
+
+    @staticmethod
+    def highlights(hits, query: str) -> dict[int, str]:
+        if not query:
+            return {}
+        found = {}
+        for entry in hits:
+            for text in (entry.summary, entry.description):
+                marked = snippet(text if "<" not in (text or "") else _strip(text), query)
+                if marked:
+                    found[entry.pk] = marked
+                    break
+        return found
+
     @staticmethod
     def label(dimension, value, row) -> str:
         if dimension.label_lookup:
@@ -99,8 +156,7 @@ class DatabaseEngine:
         filtered = self.apply_filters(matched, filters)
 
         if sort == "relevance":
-            # The backend already orders by its own score (its sign differs per database).
-            ordered = filtered
+            ordered = self.rank(filtered, query)
         else:
             ordered = filtered.order_by(*ORDERINGS[sort])
 
@@ -116,6 +172,7 @@ class DatabaseEngine:
             self.facet(self.apply_filters(matched, filters, skip=d.name), d, filters.get(d.name, []))
             for d in DIMENSIONS
         ]
+        suggestion = did_you_mean(query) if query and total < SUGGEST_BELOW else None
         return SearchResults(
             hits=hits,
             total=total,
@@ -125,4 +182,6 @@ class DatabaseEngine:
             query=query,
             sort=sort,
             filters=filters,
+            suggestion=suggestion,
+            highlights=self.highlights(hits, query),
         )

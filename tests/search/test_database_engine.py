@@ -1,0 +1,93 @@
+"""The database engine's ranking, snippets, suggestions and autocomplete, on the real catalogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.models import Entry
+from search.api import autocomplete, search
+from search.relevance import snippet
+from search.suggest import forget
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_vocabulary():
+    forget()
+    yield
+    forget()
+
+
+def names(results):
+    return [entry.name for entry in results.hits]
+
+
+def test_an_exact_name_comes_first(catalogue_loaded):
+    # "Loomio" appears in several descriptions (social.coop, Enspiral...); the entry named so leads.
+    results = search("loomio")
+    assert names(results)[0] == "Loomio"
+    assert results.total > 1
+
+
+def test_name_matches_rank_above_description_matches(catalogue_loaded):
+    results = search("fairmondo", page_size=50)
+    named = [n for n in names(results) if "fairmondo" in n.lower()]
+    assert names(results)[: len(named)] == named
+
+
+def test_open_entries_rank_above_closed_ones(catalogue_loaded):
+    closed = Entry.objects.published().filter(status="completed", summary__icontains="platform").first()
+    assert closed is not None
+    results = search("platform", page_size=100)
+    statuses = [e.status for e in results.hits if e.name.lower() != "platform"]
+    first_closed = statuses.index("completed") if "completed" in statuses else len(statuses)
+    # Among entries not named by the query, every open one precedes every closed one.
+    tail = [e for e in results.hits if "platform" not in e.name.lower()]
+    seen_closed = False
+    for entry in tail:
+        if entry.status in ("completed", "cancelled"):
+            seen_closed = True
+        else:
+            assert not seen_closed, f"{entry.name} (open) after a closed entry"
+    assert first_closed >= 0
+
+
+def test_hits_carry_escaped_snippets_with_the_words_marked(catalogue_loaded):
+    results = search("marketplace")
+    assert results.highlights
+    for text in results.highlights.values():
+        assert "<mark>" in text.lower() or "<mark>" in text
+        assert "<script" not in text
+
+
+def test_snippet_escapes_source_text():
+    marked = snippet("<b>Bold</b> marketplace & <script>x</script>", "marketplace")
+    assert marked == "&lt;b&gt;Bold&lt;/b&gt; <mark>marketplace</mark> &amp; &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_did_you_mean_when_a_word_is_misspelt(catalogue_loaded, client):
+    results = search("marketplase")
+    assert results.total == 0
+    assert results.suggestion == "marketplace"
+    page = client.get("/directory/", {"q": "barcelna"})
+    assert b"Did you mean" in page.content and b"barcelona" in page.content
+    # Accents aside, words the catalogue knows are found, not "corrected".
+    folded = search("Som Connexio")
+    assert "Som Connexió" in names(folded)
+    assert folded.suggestion is None
+
+
+def test_autocomplete_returns_names_as_people_type(catalogue_loaded, client):
+    assert ("Loomio", "loomio") in autocomplete("loom")
+    response = client.get("/directory/autocomplete/", {"q": "fairm"})
+    assert response.status_code == 200
+    data = response.json()["results"]
+    assert {"name": "Fairmondo", "url": "/directory/fairmondo/"} in data
+    assert all(hit["name"].lower().startswith("fairm") or " fairm" in hit["name"].lower() for hit in data)
+    assert client.get("/directory/autocomplete/", {"q": '"'}).json() == {"results": []}
+
+
+def test_autocomplete_lists_only_published_entries(catalogue_loaded):
+    Entry.objects.filter(name="Loomio").update(live=False)
+    assert "Loomio" not in [name for name, _slug in autocomplete("loom")]
