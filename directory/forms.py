@@ -4,39 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .fields import SOURCED_FIELDS
+
 EDITOR = "editor"
 ANY_SOURCE = "any"  # unlocked: the next source that lists the field takes it over
-# The fields importers write (see importers.records); an editor's change locks them.
-IMPORTED_FIELDS = {
-    "name",
-    "other_names",
-    "website",
-    "links",
-    "summary",
-    "description",
-    "organisation_type",
-    "category",
-    "activities",
-    "member_classes",
-    "legal_form",
-    "status",
-    "founded_year",
-    "members_count",
-    "workers_count",
-    "geographic_scope",
-    "address",
-    "locality",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "languages",
-    "logo_url",
-    "source_code_url",
-    "tools",
-    "tags",
-    "contact_email",
-}
+# The fields importers write: an editor's change locks them.
+IMPORTED_FIELDS = SOURCED_FIELDS
 
 
 class EntryForm(WagtailAdminModelForm):

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .fields import LIST_FIELDS, SCALAR_FIELDS, TERM_FIELDS
 from .models import Entry, EntryIdentifier, EntryTag, SourceRecord
 
-SCALARS = [
-    "website",
-    "summary",
-    "description",
-    "organisation_type_id",
-    "category_id",
-    "legal_form_id",
-    "founded_year",
-    "members_count",
-    "workers_count",
-    "geographic_scope",
-    "address",
-    "locality",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "logo_id",
-    "logo_url",
-    "source_code_url",
-    "contact_email",
-]
-LISTS = ["links", "languages", "tools"]
+# Every single-valued fact a source can give, by column, and the logo an import may have stored.
+SCALARS = sorted({f"{name}_id" for name in TERM_FIELDS} | (SCALAR_FIELDS - {"name", "status"}) | {"logo_id"})
+LISTS = sorted(LIST_FIELDS - {"other_names"})
 
 
 def _empty(value) -> bool:

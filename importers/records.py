@@ -8,33 +8,18 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-# The entry fields a record may carry (see directory.models.Entry). Taxonomy
-# fields hold slugs or names; the loader turns them into terms.
-SCALAR_FIELDS = {
-    "name",
-    "website",
-    "summary",
-    "description",
-    "status",
-    "founded_year",
-    "members_count",
-    "workers_count",
-    "geographic_scope",
-    "address",
-    "locality",
-    "region",
-    "country",
-    "latitude",
-    "longitude",
-    "logo_url",
-    "source_code_url",
-    "contact_email",
-}
-LIST_FIELDS = {"other_names", "links", "languages", "tools"}
-TERM_FIELDS = {"organisation_type", "category", "legal_form"}
-MULTI_TERM_FIELDS = {"activities", "member_classes", "tags"}
+from directory.fields import (  # noqa: F401  (importers name them from here)
+    LIST_FIELDS,
+    MULTI_TERM_FIELDS,
+    SCALAR_FIELDS,
+    SOURCED_FIELDS,
+    TERM_FIELDS,
+)
+
+# The entry fields a record may carry are directory.fields'. Taxonomy fields hold
+# slugs or names; the loader turns them into terms.
 SPECIAL_FIELDS = {"logo_data"}  # (mime type, base64 text) of an embedded logo
-ALL_FIELDS = SCALAR_FIELDS | LIST_FIELDS | TERM_FIELDS | MULTI_TERM_FIELDS | SPECIAL_FIELDS
+ALL_FIELDS = SOURCED_FIELDS | SPECIAL_FIELDS
 
 
 @dataclass

@@ -85,3 +85,13 @@ def empty_catalogue(db):
     Entry.objects.all().delete()
     Source.objects.all().delete()
     get_image_model().objects.all().delete()
+
+
+@pytest.fixture
+def editor(client, db):
+    """A superuser, logged in with the test client."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(user)
+    return user

@@ -399,30 +399,9 @@ class Loader:
 
         # Provenance.
         SourceRecord.objects.bulk_create(
-            [
-                SourceRecord(
-                    entry=entry,
-                    source=self.source,
-                    external_id=record.external_id,
-                    record_url=record.record_url[:2000],
-                    raw=record.raw,
-                    content_hash=record.content_hash,
-                    first_seen=self.now,
-                    last_seen=self.now,
-                )
-                for record, entry in new_entries
-            ]
+            [self._provenance(record, entry.pk) for record, entry in new_entries]
             + [
-                SourceRecord(
-                    entry_id=matches[record.external_id],
-                    source=self.source,
-                    external_id=record.external_id,
-                    record_url=record.record_url[:2000],
-                    raw=record.raw,
-                    content_hash=record.content_hash,
-                    first_seen=self.now,
-                    last_seen=self.now,
-                )
+                self._provenance(record, matches[record.external_id])
                 for record in to_create
                 if record.external_id in matches
             ]
@@ -509,6 +488,18 @@ class Loader:
         ]
         if rows:
             EntryIdentifier.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
+
+    def _provenance(self, record: Record, entry_id: int) -> SourceRecord:
+        return SourceRecord(
+            entry_id=entry_id,
+            source=self.source,
+            external_id=record.external_id,
+            record_url=record.record_url[:2000],
+            raw=record.raw,
+            content_hash=record.content_hash,
+            first_seen=self.now,
+            last_seen=self.now,
+        )
 
     def _listed_by_this_source(self) -> set[int]:
         """Ids of the entries this source lists: never merge a second record of it into them."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from directory.models import Entry, EntryIdentifier, Source, SourceRecord
@@ -12,13 +11,6 @@ from importers.pipeline.loader import Loader
 from importers.records import Record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return user
 
 
 def load(slug: str, *records: Record, trusted=True):
