@@ -175,8 +175,14 @@ def test_an_unverified_source_cannot_write_into_an_entry_by_claiming_its_website
     assert DuplicateCandidate.objects.filter(entry=claim, other=original).exists()
 
 
-def test_an_import_started_from_the_admin_runs_in_a_background_worker(editor, client, settings, db):
+def test_an_import_started_from_the_admin_runs_in_a_background_worker(
+    editor, client, settings, db, monkeypatch
+):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes "old" connections between tasks; here that would be the test's own.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     before = ImportRun.objects.filter(source="portal-seed").count()
