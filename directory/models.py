@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from anyascii import anyascii
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -250,6 +251,7 @@ class Entry(
         index.SearchField("locality"),
         index.SearchField("region"),
         index.SearchField("tools_text"),
+        index.SearchField("folded_text"),
         index.RelatedFields("activities", [index.SearchField("name")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("live"),
@@ -329,6 +331,13 @@ class Entry(
 
     def tools_text(self):
         return " ".join(self.tools or [])
+
+    def folded_text(self):
+        """Names, places and summary without accents, so "Tierra Comun" finds "Tierra Común"
+        on PostgreSQL too (its full-text search keeps accents; SQLite's folds them)."""
+        text = " ".join([self.name, *(self.other_names or []), self.locality, self.region, self.summary])
+        folded = anyascii(text)
+        return folded if folded != text else ""
 
     # Public URLs and preview ---------------------------------------------
     def get_url(self, request=None):
