@@ -28,4 +28,10 @@ def index_entries(entry_ids: Iterable[int], chunk_size: int = CHUNK_SIZE) -> int
         for backend in backends:
             backend.add_bulk(Entry, entries)
         done += len(entries)
+    # A search server, when one is configured, takes the same entries in one bulk request per chunk.
+    from .api import get_engine
+
+    engine = get_engine()
+    if hasattr(engine, "index_entries"):
+        engine.index_entries(ids, chunk_size=chunk_size)
     return done

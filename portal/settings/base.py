@@ -124,6 +124,23 @@ WAGTAILSEARCH_BACKENDS = {
     # SQLite FTS5 on SQLite, PostgreSQL full-text search on PostgreSQL.
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
+# The catalogue's search engine: "database" (the default), "elasticsearch" or "opensearch",
+# or the dotted path of an engine class. See the README's Search section.
+SEARCH_ENGINES = {
+    "database": "search.engines.database.DatabaseEngine",
+    "elasticsearch": "search.engines.elastic.ElasticsearchEngine",
+    "opensearch": "search.engines.elastic.OpenSearchEngine",
+}
+SEARCH_ENGINE = env("SEARCH_ENGINE", default="database")
+PORTAL_SEARCH_ENGINE = SEARCH_ENGINES.get(SEARCH_ENGINE, SEARCH_ENGINE)
+PORTAL_SEARCH_URL = env("PORTAL_SEARCH_URL", default="http://127.0.0.1:9200")
+PORTAL_SEARCH_INDEX_PREFIX = env("PORTAL_SEARCH_INDEX_PREFIX", default="coop-portal")
+PORTAL_SEARCH_USERNAME = env("PORTAL_SEARCH_USERNAME", default="")
+PORTAL_SEARCH_PASSWORD = env("PORTAL_SEARCH_PASSWORD", default="")
+PORTAL_SEARCH_CA_CERTS = env("PORTAL_SEARCH_CA_CERTS", default="")
+PORTAL_SEARCH_VERIFY_CERTS = env.bool("PORTAL_SEARCH_VERIFY_CERTS", default=True)
+PORTAL_SEARCH_TIMEOUT = env.float("PORTAL_SEARCH_TIMEOUT", default=10.0)
+PORTAL_SEARCH_REPLICAS = env.int("PORTAL_SEARCH_REPLICAS", default=0)
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 TAGGIT_CASE_INSENSITIVE = True
