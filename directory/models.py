@@ -333,9 +333,20 @@ class Entry(
         return " ".join(self.tools or [])
 
     def folded_text(self):
-        """Names, places and summary without accents, so "Tierra Comun" finds "Tierra Común"
+        """Names, places, summary and description without accents, so "Tierra Comun" finds "Tierra Común"
         on PostgreSQL too (its full-text search keeps accents; SQLite's folds them)."""
-        text = " ".join([self.name, *(self.other_names or []), self.locality, self.region, self.summary])
+        from .text import html_to_text
+
+        text = " ".join(
+            [
+                self.name,
+                *(self.other_names or []),
+                self.locality,
+                self.region,
+                self.summary,
+                html_to_text(self.description),
+            ]
+        )
         folded = anyascii(text)
         return folded if folded != text else ""
 

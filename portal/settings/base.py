@@ -122,7 +122,9 @@ WAGTAIL_SITE_NAME = "Co-op Portal"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {
     # SQLite FTS5 on SQLite, PostgreSQL full-text search on PostgreSQL.
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    # "simple": no stemming, so PostgreSQL matches words as SQLite FTS5 and the
+    # search-server analyzers do (the same hits on every engine).
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
 # The catalogue's search engine: "database" (the default), "elasticsearch" or "opensearch",
 # or the dotted path of an engine class. See the README's Search section.
