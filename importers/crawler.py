@@ -48,7 +48,7 @@ from search.indexing import index_entries
 from . import geo
 from .http import Fetcher, FetchError, FetchResult
 from .models import HomepageCheck
-from .records import normalise_url
+from .records import link_label, normalise_url
 
 logger = logging.getLogger(__name__)
 
@@ -88,19 +88,6 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 MURMURATIONS_HREF = re.compile(r"murmurations[\w.-]*\.json$", re.I)
 YEAR = re.compile(r"(?<!\d)(1[7-9]\d\d|20\d\d)(?!\d)")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-LINK_LABELS = {
-    "facebook.com": "Facebook",
-    "github.com": "GitHub",
-    "gitlab.com": "GitLab",
-    "instagram.com": "Instagram",
-    "linkedin.com": "LinkedIn",
-    "mastodon.social": "Mastodon",
-    "t.me": "Telegram",
-    "twitter.com": "Twitter",
-    "x.com": "X",
-    "youtube.com": "YouTube",
-    "wikipedia.org": "Wikipedia",
-}
 
 
 # ---------------------------------------------------------------------- reading a page
@@ -537,7 +524,7 @@ class Crawler:
 
         website = normalise_url(entry.website)
         links = [
-            {"label": _link_label(url), "url": url}
+            {"label": link_label(url), "url": url}
             for url in organisation.get("sameAs", [])
             if normalise_url(url) and normalise_url(url) != website
         ]
@@ -647,14 +634,6 @@ class Crawler:
         if entry.slug not in self.report.unflagged:
             self.report.unflagged.append(entry.slug)
         return changes
-
-
-def _link_label(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    for known, label in LINK_LABELS.items():
-        if host == known or host.endswith("." + known):
-            return label
-    return host
 
 
 def crawl(limit: int | None = None, slugs: Iterable[str] | None = None, **options) -> CrawlReport:

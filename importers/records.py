@@ -123,3 +123,28 @@ def split_list(value: str, separators: str = ",;") -> list[str]:
             seen.add(item.lower())
             out.append(item)
     return out
+
+
+# Names for links to the big platforms, so "Links" on an entry read as words.
+LINK_LABELS = {
+    "facebook.com": "Facebook",
+    "github.com": "GitHub",
+    "gitlab.com": "GitLab",
+    "instagram.com": "Instagram",
+    "linkedin.com": "LinkedIn",
+    "mastodon.social": "Mastodon",
+    "t.me": "Telegram",
+    "twitter.com": "Twitter",
+    "x.com": "X",
+    "youtube.com": "YouTube",
+    "wikipedia.org": "Wikipedia",
+}
+
+
+def link_label(url: str, fallback: str = "") -> str:
+    """A link's label: the platform's name (also for its subdomains), else `fallback`, else the host."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    for known, label in LINK_LABELS.items():
+        if host == known or host.endswith("." + known):
+            return label
+    return fallback or host

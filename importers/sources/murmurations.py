@@ -71,7 +71,7 @@ from directory.models import GeographicScope, Status
 from directory.text import clean_text, summarise, text_to_html
 
 from .. import geo
-from ..records import Record, RecordError, normalise_url
+from ..records import Record, RecordError, link_label, normalise_url
 from .base import ListingSource, SourceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -84,18 +84,6 @@ MAX_ERRORS_REPORTED = 5
 SUMMARY_LIMIT = 300
 PERSONAL = ("contact_details", "telephone", "email")
 LANGUAGE_NAMES = {info["name"].lower(): code for code, info in LANG_INFO.items() if "name" in info}
-LINK_LABELS = {
-    "facebook.com": "Facebook",
-    "github.com": "GitHub",
-    "gitlab.com": "GitLab",
-    "instagram.com": "Instagram",
-    "linkedin.com": "LinkedIn",
-    "mastodon.social": "Mastodon",
-    "t.me": "Telegram",
-    "twitter.com": "Twitter",
-    "x.com": "X",
-    "youtube.com": "YouTube",
-}
 
 
 def node_id(profile_url: str) -> str:
@@ -121,11 +109,6 @@ def language_code(value) -> str:
         return primary
     code = LANGUAGE_NAMES.get(text.lower(), "")
     return code.split("-")[0] if len(code.split("-")[0]) == 2 else ""
-
-
-def link_label(url: str, fallback: str = "") -> str:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    return LINK_LABELS.get(host) or fallback or host
 
 
 def _add_query(url: str, **params) -> str:
