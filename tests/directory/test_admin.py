@@ -83,3 +83,21 @@ def test_preview_renders_the_public_template(editor, client, catalogue_loaded):
     html = client.get(f"/directory/{entry.slug}/").content
     assert b"Fairmondo" in html
     assert entry.get_preview_template(None, "") == "directory/entry_detail.html"
+
+
+def test_entries_go_through_the_moderation_workflow(db):
+    entry = Entry.objects.get(name="Fairmondo")
+    workflow = entry.get_workflow()
+    assert workflow is not None and workflow.active
+    assert workflow.tasks.exists()
+
+
+def test_setup_lets_editors_curate_and_moderators_publish(db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("setup_portal", "--no-imports", verbosity=0)
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    moderators = set(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
+    assert {"change_entry", "add_activity"} <= editors and "publish_entry" not in editors
+    assert {"change_entry", "publish_entry"} <= moderators

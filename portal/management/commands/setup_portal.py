@@ -24,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.create_admin()
+        self.grant_editor_groups()
         jobs = [("portal-seed", None)] if options["no_imports"] else DEFAULT_ORDER
         where = settings.PORTAL_SNAPSHOTS or "the live web"
         names = ", ".join(config or slug for slug, config in jobs)
@@ -41,6 +42,23 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Catalogue ready."))
+
+    def grant_editor_groups(self):
+        """Wagtail's Editors and Moderators groups may curate the directory; Moderators publish."""
+        from django.contrib.auth.models import Group, Permission
+
+        curate = Permission.objects.filter(
+            content_type__app_label="directory",
+            codename__regex=r"^(add|change|delete)_(entry|activity|memberclass|category|"
+            r"organisationtype|legalform|source)$",
+        )
+        publish = Permission.objects.filter(
+            content_type__app_label="directory", codename__in=["publish_entry", "lock_entry", "unlock_entry"]
+        )
+        for name, permissions in (("Editors", curate), ("Moderators", curate | publish)):
+            group = Group.objects.filter(name=name).first()
+            if group is not None:
+                group.permissions.add(*permissions)
 
     def create_admin(self):
         User = get_user_model()
