@@ -30,7 +30,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .forms import EntryForm
-from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType
+from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType, Topic
 
 __all__ = [
     "Activity",
@@ -38,6 +38,7 @@ __all__ = [
     "LegalForm",
     "MemberClass",
     "OrganisationType",
+    "Topic",
     "Source",
     "Entry",
     "EntryTag",

@@ -74,6 +74,15 @@ class LegalForm(Term):
         verbose_name_plural = _("legal forms")
 
 
+class Topic(Term):
+    """What founders need to learn and mentors know: one taxonomy for mentor expertise, venture needs
+    and the knowledge library (funding, governance, legal structure...). Editors add more."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
 # The canonical vocabularies, created by a data migration; importers map their
 # sources' words onto these slugs and add new terms only for words not listed.
 CATEGORIES = {
@@ -102,4 +111,16 @@ MEMBER_CLASSES = {
     "supporter": "Supporters",
     "community": "Community",
     "tenant": "Tenants",
+}
+TOPICS = {
+    "funding": "Funding",
+    "governance": "Governance and decision-making",
+    "legal-structure": "Legal structure",
+    "technology": "Technology and data sovereignty",
+    "finance": "Finance",
+    "marketing-and-members": "Marketing and members",
+    "community": "Community",
+    "exit-to-community": "Exit to community",
+    "revenue-models": "Revenue models",
+    "co-operation-among-co-operatives": "Co-operation among co-operatives",
 }

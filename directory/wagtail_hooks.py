@@ -21,6 +21,7 @@ from .models import (
     OrganisationType,
     Source,
     Status,
+    Topic,
 )
 
 
@@ -100,6 +101,7 @@ class DirectoryGroup(SnippetViewSetGroup):
         term_viewset(Category, icon="folder-open-inverse", order=203),
         term_viewset(OrganisationType, icon="folder-inverse", order=204),
         term_viewset(LegalForm, icon="doc-full", order=205),
+        term_viewset(Topic, icon="help", order=206),
         SourceViewSet,
     )
 
