@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from search.api import PAGE_SIZE, SORTS, search
-from search.facets import DIMENSIONS
 
 PAGE_SIZES = {"10", "20", "50", "100"}
 
@@ -29,25 +29,82 @@ class DirectoryPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("directory page")
 
-    @path("")
-    def listing(self, request):
+    def search_results(self, request):
+        """The list's search, from its query string (the map reads the same one)."""
+        from .map import filters_from
+
         params = request.GET
-        filters = {d.name: params.getlist(d.name)[:20] for d in DIMENSIONS if params.getlist(d.name)}
         try:
             page_number = int(params.get("page", "1"))
         except ValueError:
             page_number = 1
         per_page = params.get("per_page", "")
-        results = search(
+        return search(
             query=params.get("q", ""),
-            filters=filters,
+            filters=filters_from(params),
             sort=params.get("sort", "relevance"),
             page=page_number,
             page_size=int(per_page) if per_page in PAGE_SIZES else PAGE_SIZE,
         )
+
+    @path("")
+    def listing(self, request):
+        results = self.search_results(request)
         context = self.get_context(request)
         context.update(results=results, sorts=SORTS, entries=results.hits, highlights=results.highlights)
         return TemplateResponse(request, "directory/directory_page.html", context)
+
+    # Map, statistics and feed: before the `<slug>/` route, and their words are in RESERVED_SLUGS.
+    @path("map/", name="map")
+    def map_view(self, request):
+        """The map, with the list's filters; without JavaScript, the list of what it would show."""
+        from .map import filters_from, located, matching_entries
+
+        results = self.search_results(request)
+        context = self.get_context(request)
+        context.update(
+            results=results,
+            sorts=SORTS,
+            entries=results.hits,
+            highlights=results.highlights,
+            located_total=located(matching_entries(results.query, filters_from(request.GET))).count(),
+            tiles_url=settings.PORTAL_MAP_TILES_URL,
+            tiles_attribution=settings.PORTAL_MAP_TILES_ATTRIBUTION,
+        )
+        return TemplateResponse(request, "directory/map.html", context)
+
+    @path("map/points/", name="map_points")
+    def map_points(self, request):
+        """GeoJSON of the published entries in `bbox=w,s,e,n` that match the list's query string."""
+        from .map import BadRequest, filters_from, matching_entries, parse_bbox, points
+
+        try:
+            bbox = parse_bbox(request.GET.get("bbox"))
+        except BadRequest as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        base = self.get_url(request) or "/"
+        queryset = matching_entries(request.GET.get("q", ""), filters_from(request.GET))
+        data = points(queryset, bbox, lambda slug: f"{base}{slug}/")
+        return JsonResponse(
+            data,
+            content_type="application/geo+json",
+            json_dumps_params={"ensure_ascii": False},
+            headers={"Cache-Control": "public, max-age=60"},
+        )
+
+    @path("statistics/", name="statistics")
+    def statistics(self, request):
+        from .statistics import CACHE_SECONDS, figures
+
+        context = self.get_context(request)
+        context.update(figures(), cache_minutes=CACHE_SECONDS // 60)
+        return TemplateResponse(request, "directory/statistics.html", context)
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        from .feeds import NewEntriesFeed
+
+        return NewEntriesFeed(self)(request)
 
     @path("autocomplete/", name="autocomplete")
     def autocomplete(self, request):
