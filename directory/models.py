@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from anyascii import anyascii
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -15,6 +19,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
@@ -42,6 +47,8 @@ __all__ = [
     "Source",
     "Entry",
     "EntryTag",
+    "EntryTranslation",
+    "Submission",
     "EntryIdentifier",
     "SourceRecord",
 ]
@@ -87,7 +94,7 @@ class EntryQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a listing shows, in a fixed number of queries."""
         return self.select_related("category", "organisation_type").prefetch_related(
-            "activities", "member_classes"
+            "activities", "member_classes", "translations"
         )
 
 
@@ -105,6 +112,9 @@ class GeographicScope(models.TextChoices):
     REGIONAL = "regional", _("Regional")
     NATIONAL = "national", _("National")
     INTERNATIONAL = "international", _("International")
+
+
+LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
 class EntryTag(TaggedItemBase):
@@ -224,9 +234,24 @@ class Entry(
     tools = models.JSONField(_("tools used"), default=list, blank=True)
     tags = ClusterTaggableManager(through=EntryTag, blank=True)
 
-    # Personal data: never shown on public pages, in the API or in exports.
+    # Contact details are personal data: private unless the co-op chose to show a field (the
+    # *_public flags), and never in the API or exports. Imports leave every flag off.
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_name_public = models.BooleanField(_("show the contact name on the public page"), default=False)
     contact_email = models.EmailField(
-        _("contact email"), blank=True, help_text=_("Private: only editors see it.")
+        _("contact email"), blank=True, help_text=_("Private unless shown on the public page below.")
+    )
+    contact_email_public = models.BooleanField(_("show the contact email on the public page"), default=False)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_phone_public = models.BooleanField(_("show the contact phone on the public page"), default=False)
+    # The language the summary and description are written in, when known: the fallback text
+    # carries it as a lang attribute on pages in other languages.
+    text_language = models.CharField(
+        _("language of the summary and description"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(LANGUAGE_CODE_PATTERN, _("An ISO 639-1 code, e.g. en, fr."))],
+        help_text=_("ISO 639-1 code, e.g. en, fr. Translations go in the Translations tab."),
     )
 
     needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
@@ -304,7 +329,18 @@ class Entry(
         FieldPanel("tools"),
         FieldPanel("logo"),
         FieldPanel("logo_url"),
-        FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_name_public")]),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_email_public")]),
+                FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_phone_public")]),
+            ],
+            heading=_("Contact (private unless shown)"),
+        ),
+    ]
+    translation_panels = [
+        FieldPanel("text_language"),
+        InlinePanel("translations", heading=_("Translations of the summary and description")),
     ]
     review_panels = [FieldPanel("needs_review"), FieldPanel("review_note"), FieldPanel("unlock_fields")]
 
@@ -313,6 +349,7 @@ class Entry(
             ObjectList(content_panels, heading=_("Entry")),
             ObjectList(place_panels, heading=_("Place")),
             ObjectList(links_panels, heading=_("Links and contact")),
+            ObjectList(translation_panels, heading=_("Translations")),
             ObjectList(review_panels, heading=_("Review")),
         ]
     )
@@ -372,6 +409,74 @@ class Entry(
     def public_links(self):
         return [link for link in (self.links or []) if isinstance(link, dict) and link.get("url")]
 
+    @property
+    def public_contacts(self) -> list[tuple[str, str, str]]:
+        """(kind, label, value) of the contact details the co-op chose to show, and only those."""
+        shown = []
+        if self.contact_name and self.contact_name_public:
+            shown.append(("name", _("Contact"), self.contact_name))
+        if self.contact_email and self.contact_email_public:
+            shown.append(("email", _("Email"), self.contact_email))
+        if self.contact_phone and self.contact_phone_public:
+            shown.append(("phone", _("Phone"), self.contact_phone))
+        return shown
+
+    # Translations ---------------------------------------------------------
+    def text_in(self, language: str) -> LocalisedText:
+        """The summary and description in `language`, each falling back to the original."""
+        language = (language or "").split("-")[0].lower()
+        found = None
+        # .all() so a listing's prefetch (for_listing) serves every card without a query.
+        for item in self.translations.all():
+            if item.language == language:
+                found = item
+                break
+        original_lang = self.text_language or None
+        # The original needs a lang attribute only when it is known and not the page's language.
+        fallback_lang = original_lang if original_lang and original_lang != language else None
+        summary, summary_lang = self.summary, fallback_lang
+        description, description_lang = self.description, fallback_lang
+        if found and found.summary.strip():
+            summary, summary_lang = found.summary, None
+        if found and found.description.strip():
+            description, description_lang = found.description, None
+        return LocalisedText(summary, description, summary_lang, description_lang)
+
+    @property
+    def localised(self) -> LocalisedText:
+        """The text in the active language (templates: ``entry.localised.summary``)."""
+        return self.text_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+class LocalisedText(NamedTuple):
+    summary: str
+    description: str
+    summary_lang: str | None  # set when the text is the original in another, known language
+    description_lang: str | None
+
+
+class EntryTranslation(models.Model):
+    """The summary and description of an entry in one of the interface's languages."""
+
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = RichTextField(
+        _("description"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "blockquote"],
+    )
+
+    panels = [FieldPanel("language"), FieldPanel("summary"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        unique_together = [("entry", "language")]
+
+    def __str__(self):
+        return f"{self.entry_id}:{self.language}"
+
 
 class EntryIdentifier(models.Model):
     """An id another register gives the organisation, shared across listings.
@@ -415,6 +520,71 @@ class SourceRecord(models.Model):
 
     def __str__(self):
         return f"{self.source.slug}:{self.external_id}"
+
+
+class Submission(models.Model):
+    """A proposal from the public: a new co-op, or a change to an entry, waiting for an editor.
+
+    The submitter's name and email are personal data: editors see them, nothing public does.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New entry")
+        CHANGE = "change", _("Change to an entry")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    entry_name = models.CharField(_("entry name"), max_length=255, blank=True)
+    data = models.JSONField(_("proposed fields"), default=dict, blank=True)
+    message = models.TextField(_("message to the editors"), blank=True)
+    submitter_name = models.CharField(_("submitter's name"), max_length=200)
+    submitter_email = models.EmailField(_("submitter's email"))
+    consent = models.BooleanField(_("consent to be contacted and to publish"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+    language = models.CharField(_("language of the form"), max_length=10, blank=True)
+    # An HMAC of the address (for the rate limit and to spot floods), never the address itself.
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Editors decide with the Review view's accept / reject; the edit form only shows what was sent.
+    panels = [
+        FieldPanel("status"),
+        FieldPanel("submitter_name", read_only=True),
+        FieldPanel("submitter_email", read_only=True),
+        FieldPanel("message", read_only=True),
+        FieldPanel("data", read_only=True),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.entry_name or self.data.get('name', '')}"
 
 
 from .pages import DirectoryPage  # noqa: E402,F401  (registers the page model)

@@ -23,6 +23,7 @@ from .models import (
     Status,
     Topic,
 )
+from .submissions.admin import SubmissionViewSet
 
 
 class EntryFilterSet(WagtailFilterSet):
@@ -96,6 +97,7 @@ class DirectoryGroup(SnippetViewSetGroup):
     menu_order = 150
     items = (
         EntryViewSet,
+        SubmissionViewSet,
         term_viewset(Activity, order=201),
         term_viewset(MemberClass, icon="group", order=202),
         term_viewset(Category, icon="folder-open-inverse", order=203),

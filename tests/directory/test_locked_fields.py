@@ -32,6 +32,10 @@ def form_data(form) -> dict:
             data[name] = [str(v.pk if hasattr(v, "pk") else v) for v in value]
         else:
             data[name] = value
+    # Inline panels (the entry's translations) post their management forms too.
+    for formset in getattr(form, "formsets", {}).values():
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
     return data
 
 
