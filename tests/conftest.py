@@ -95,3 +95,13 @@ def editor(client, db):
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
     client.force_login(user)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request under /fr/ leaves French active in the test's thread: start every test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
