@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,16 +54,22 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Accounts for mentors and founders: sign-up with consent, verified e-mail, login by e-mail.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public site's language comes from the URL prefix (/fr/, /sv/, /es/; English has none).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -97,6 +107,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Staff sign in with a username (Wagtail admin); mentors and founders with their e-mail (allauth).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# The sign-up form adds the required consent checkbox and records a Consent row.
+ACCOUNT_SIGNUP_FORM_CLASS = "mentorship.forms.ConsentSignupForm"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/mentorship/me/"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Co-op Portal <noreply@localhost>")
+# The version of the terms people agree to at sign-up; raise it when the terms change.
+PORTAL_CONSENT_VERSION = env("PORTAL_CONSENT_VERSION", default="2026-11")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -105,6 +133,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public interface's languages (URL prefixes /fr/, /sv/, /es/). Pages are one tree,
+# served under every prefix (WAGTAIL_I18N_ENABLED stays off). `bin/translations` updates locale/.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("sv", "Svenska"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# "Add my co-op" / "Suggest a change": submissions accepted per address per hour (Django's cache).
+PORTAL_SUBMISSIONS_PER_HOUR = env.int("PORTAL_SUBMISSIONS_PER_HOUR", default=5)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -182,8 +221,42 @@ PORTAL_MURMURATIONS_LIBRARY_URL = env(
     "PORTAL_MURMURATIONS_LIBRARY_URL", default="https://library.murmurations.network/v2"
 )
 PORTAL_CRAWL_MAX_BYTES = env.int("PORTAL_CRAWL_MAX_BYTES", default=2 * 1024 * 1024)
+# The directory map's tiles ({s}, {z}, {x}, {y} as Leaflet takes them) and the credit they require.
+# OpenStreetMap's own tiles suit light use only (its tile usage policy): set your provider here.
+PORTAL_MAP_TILES_URL = env("PORTAL_MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PORTAL_MAP_TILES_ATTRIBUTION = env(
+    "PORTAL_MAP_TILES_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 # Conditional requests (ETag / Last-Modified) against copies kept here.
 PORTAL_HTTP_CACHE_DIR = env("PORTAL_HTTP_CACHE_DIR", default=str(PORTAL_CACHE_DIR / "http"))
+
+# The open-data API (/api/v1/): read-only, anonymous, throttled per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("PORTAL_API_ANON_RATE", default="3000/hour"),
+        "exports": env("PORTAL_API_EXPORT_RATE", default="60/hour"),  # whole-catalogue downloads
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Co-op Portal open data API",
+    "DESCRIPTION": "Published entries of the platform co-op directory, its vocabularies and exports. "
+    "Every entry lists the sources it comes from with their licence and attribution.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: nothing loads from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["directory.api.schema.only_open_data_api"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+}
 
 LOGGING = {
     "version": 1,

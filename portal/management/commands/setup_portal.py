@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"  {report.source}: not imported ({run.message})"))
             else:
                 self.stdout.write(line)
+        # The knowledge library's demo guides and case studies (after the seed: they link to its entries).
+        call_command("load_library", stdout=self.stdout)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Catalogue ready."))
 
