@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SORTS = {
-    "relevance": "Best match",
-    "name": "Name (A–Z)",
-    "-name": "Name (Z–A)",
-    "newest": "Recently added",
-    "founded": "Oldest founded",
-    "-founded": "Newest founded",
+    "relevance": _("Best match"),
+    "name": _("Name (A–Z)"),
+    "-name": _("Name (Z–A)"),
+    "newest": _("Recently added"),
+    "founded": _("Oldest founded"),
+    "-founded": _("Newest founded"),
 }
 
 

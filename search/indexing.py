@@ -19,6 +19,10 @@ def index_entries(entry_ids: Iterable[int], chunk_size: int = CHUNK_SIZE) -> int
     from directory.models import Entry
 
     ids = sorted(set(entry_ids))
+    if ids:
+        from .versions import bump
+
+        bump()  # bulk writes send no signals: remembered facet counts are stale now
     done = 0
     backends = list(get_search_backends(with_auto_update=False))
     for start in range(0, len(ids), chunk_size):

@@ -1,12 +1,13 @@
-"""Publishing, unpublishing, editing, deleting and merging entries reach a search server.
+"""Publishing, unpublishing, editing, deleting and merging entries reach the search side.
 
-Wagtail keeps its own (database) index up to date through its signal handlers;
-a search server is updated here, through a background task once the change is
-committed.
+Wagtail keeps its own (database) index up to date through its signal handlers; here
+the catalogue's version changes (so remembered facet counts are recomputed) and a
+search server, when one is configured, is updated through a background task once the
+change is committed.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def uses_search_server() -> bool:
@@ -16,7 +17,10 @@ def uses_search_server() -> bool:
 
 
 def entry_changed(sender, instance, **kwargs):
-    if kwargs.get("raw") or not uses_search_server():
+    if kwargs.get("raw"):
+        return
+    catalogue_changed(sender)
+    if not uses_search_server():
         return
     from .tasks import sync_entries_task
 
@@ -24,8 +28,24 @@ def entry_changed(sender, instance, **kwargs):
     transaction.on_commit(lambda: sync_entries_task.enqueue([pk]))
 
 
+def catalogue_changed(sender, **kwargs):
+    if kwargs.get("raw"):
+        return
+    from .versions import bump
+
+    bump()
+
+
 def connect():
     from directory.models import Entry
 
     post_save.connect(entry_changed, sender=Entry, dispatch_uid="search-sync-save")
     post_delete.connect(entry_changed, sender=Entry, dispatch_uid="search-sync-delete")
+    # Facet values and labels: an entry's links to terms, and the terms themselves.
+    for name in ("activities", "member_classes"):
+        through = getattr(Entry, name).through
+        m2m_changed.connect(catalogue_changed, sender=through, dispatch_uid=f"search-version-{name}")
+    for name in ("category", "organisation_type", "activities", "member_classes"):
+        term = Entry._meta.get_field(name).related_model
+        for signal in (post_save, post_delete):
+            signal.connect(catalogue_changed, sender=term, dispatch_uid=f"search-version-{name}-{signal}")

@@ -91,3 +91,73 @@ def test_autocomplete_returns_names_as_people_type(catalogue_loaded, client):
 def test_autocomplete_lists_only_published_entries(catalogue_loaded):
     Entry.objects.filter(name="Loomio").update(live=False)
     assert "Loomio" not in [name for name, _slug in autocomplete("loom")]
+
+
+def orm_count(dimension_name, value, query_ids, filters):
+    """Entries with this facet value, under every filter but the facet's own (disjunctive facets)."""
+    from search.facets import DIMENSIONS_BY_NAME
+
+    queryset = Entry.objects.published()
+    if query_ids is not None:
+        queryset = queryset.filter(pk__in=query_ids)
+    for name, values in filters.items():
+        if name != dimension_name:
+            lookup = DIMENSIONS_BY_NAME[name].lookup
+            queryset = queryset.filter(pk__in=Entry.objects.filter(**{f"{lookup}__in": values}).values("pk"))
+    lookup = DIMENSIONS_BY_NAME[dimension_name].lookup
+    return queryset.filter(**{lookup: value}).distinct().count()
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("", {}),
+        ("platform", {}),
+        ("", {"status": ["active"], "country": ["US", "DE"]}),
+        ("cooperative", {"activity": ["software"], "status": ["active"]}),
+    ],
+)
+def test_facet_counts_equal_plain_orm_counts(catalogue_loaded, query, filters):
+    from directory.models import Activity
+
+    if "activity" in filters and not Activity.objects.filter(slug__in=filters["activity"]).exists():
+        filters = {**filters, "activity": [Activity.objects.filter(entries__live=True).first().slug]}
+    results = search(query, filters, page_size=100)
+    query_ids = None
+    if query:
+        query_ids = [e.pk for e in search(query, page_size=100).hits]
+        assert search(query).total <= 100, "the query must fit one page for this comparison"
+    checked = 0
+    for facet in results.facets:
+        for option in facet.options:
+            assert option.count == orm_count(facet.name, option.value, query_ids, filters), (
+                facet.name,
+                option.value,
+            )
+            checked += 1
+    assert checked > 5
+    assert results.total == len(results.hits) or results.total > 100
+
+
+def test_filter_only_counts_follow_catalogue_changes(catalogue_loaded):
+    """Filter-only counts are remembered per catalogue version; saves and bulk writes change it."""
+    from search.indexing import index_entries
+
+    filters = {"status": ["active"]}
+    before = search("", filters)
+    active = Entry.objects.published().filter(status="active").order_by("pk")
+    first, second = active[0], active[1]
+
+    first.status = "completed"
+    first.save()
+    after_save = search("", filters)
+    assert after_save.total == before.total - 1
+
+    # A bulk write sends no signals: importers and the crawler call index_entries afterwards.
+    Entry.objects.filter(pk=second.pk).update(status="completed")
+    index_entries([second.pk])
+    after_bulk = search("", filters)
+    assert after_bulk.total == before.total - 2
+    status = {f.name: f for f in after_bulk.facets}["status"]
+    completed = {o.value: o.count for o in status.options}["completed"]
+    assert completed == Entry.objects.published().filter(status="completed").count()
