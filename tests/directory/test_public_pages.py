@@ -173,7 +173,9 @@ def test_listing_and_detail_use_a_fixed_number_of_queries(catalogue_loaded, clie
     client.get("/directory/")  # warm caches (site root paths)
     small = _queries(client, "/directory/?per_page=10")
     large = _queries(client, "/directory/?per_page=100")
-    searched = _queries(client, "/directory/?q=co-op&per_page=100&country=US&activity=software")
+    searched_url = "/directory/?q=co-op&per_page=100&country=US&activity=software"
+    client.get(searched_url)  # warm the suggestion vocabulary, built once per process
+    searched = _queries(client, searched_url)
     assert small == large
     assert searched <= large + 2
 
@@ -184,7 +186,10 @@ def test_listing_and_detail_use_a_fixed_number_of_queries(catalogue_loaded, clie
     )
 
     # A catalogue half the size costs the same queries.
+    # (The deletion changes the catalogue version: the first listing counts the facets afresh, in
+    # one statement, and caches them for the next.)
     Entry.objects.filter(pk__in=list(Entry.objects.values_list("pk", flat=True)[::2])).delete()
+    assert _queries(client, "/directory/?per_page=100") == large + 1
     assert _queries(client, "/directory/?per_page=100") == large
 
 
