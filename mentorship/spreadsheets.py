@@ -307,21 +307,7 @@ def _account(email: str, name: str):
 
 def import_mentors(file: TextIO, mapping: Mapping | None = None, *, cohort=None) -> ImportReport:
     """Create or update mentor profiles (by email), and add them to the cohort when one is given."""
-    mapping = mapping or Mapping()
-    report = ImportReport("mentors")
-    for line, row in _rows(file, mapping, MENTOR_FIELDS):
-        try:
-            with transaction.atomic():
-                created = _import_mentor(row, mapping, line, report, cohort)
-        except RowError as error:
-            report.skipped += 1
-            report.errors.append({"line": line, "reason": str(error)})
-        else:
-            if created:
-                report.created += 1
-            else:
-                report.updated += 1
-    return report
+    return _import_rows("mentors", MENTOR_FIELDS, _import_mentor, file, mapping, cohort)
 
 
 def _import_mentor(row, mapping, line, report, cohort) -> bool:
@@ -374,12 +360,17 @@ def _import_mentor(row, mapping, line, report, cohort) -> bool:
 def import_ventures(file: TextIO, mapping: Mapping | None = None, *, cohort=None) -> ImportReport:
     """Create or update ventures (by a founder's email and the venture's name), with their application to
     the cohort when one is given, and their preferred mentors (by the mentors' emails)."""
+    return _import_rows("ventures", VENTURE_FIELDS, _import_venture, file, mapping, cohort)
+
+
+def _import_rows(kind, fields, import_row, file, mapping, cohort) -> ImportReport:
+    """Each row in its own transaction: a bad row is reported and skipped, the others are kept."""
     mapping = mapping or Mapping()
-    report = ImportReport("ventures")
-    for line, row in _rows(file, mapping, VENTURE_FIELDS):
+    report = ImportReport(kind)
+    for line, row in _rows(file, mapping, fields):
         try:
             with transaction.atomic():
-                created = _import_venture(row, mapping, line, report, cohort)
+                created = import_row(row, mapping, line, report, cohort)
         except RowError as error:
             report.skipped += 1
             report.errors.append({"line": line, "reason": str(error)})
