@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Entry, EntryTag, Source, SourceRecord
-from .text import html_to_text
+from .text import html_to_text, spreadsheet_safe
 
 CHUNK = 1000
 EDITORS = "Co-op Portal editors"
@@ -250,8 +250,6 @@ class _Line:
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value)
+        value = "; ".join(str(item) for item in value)
+    return spreadsheet_safe(value)

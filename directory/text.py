@@ -91,3 +91,17 @@ def unique_slug(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(slug)
     return slug
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with =, +, -, @ gets a
+    leading apostrophe. Numbers are left alone (a longitude of -123.4 stays a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -38,6 +38,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory.taxonomies import Activity, Topic
+from directory.text import spreadsheet_safe
 
 from .models import Application, MentorProfile, Mentorship, Preference, Stage, Venture
 
@@ -452,10 +453,7 @@ def _import_venture(row, mapping, line, report, cohort) -> bool:
 EXPORT_COLUMNS = ["venture", "mentor", "score", "rank", "explanation", "status"]
 
 
-def _safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_safe = spreadsheet_safe
 
 
 def _write(out: TextIO, header: list[str], rows: Iterable[list]) -> int:

@@ -101,6 +101,16 @@ def test_a_source_with_a_licence_and_attribution_is_credited_on_its_rows(catalog
     assert index["coops-uk-test"]["licence"] == "ODC-By 1.0" and index["coops-uk-test"]["entries"] == 1
 
 
+def test_csv_cells_never_run_as_spreadsheet_formulas(catalogue_loaded, client):
+    entry = Entry.objects.published().exclude(longitude=None).filter(longitude__lt=0).first()
+    entry.summary = '=HYPERLINK("http://evil.example","click")'
+    entry.save()
+    row = {r["slug"]: r for r in csv_rows(client.get("/api/v1/exports/entries.csv"))}[entry.slug]
+    assert row["summary"] == "'" + entry.summary
+    # Numbers stay numbers: a western longitude keeps its minus sign and no apostrophe.
+    assert float(row["longitude"]) == pytest.approx(entry.longitude)
+
+
 def test_exports_read_in_chunks_with_a_fixed_number_of_queries_per_chunk(catalogue_loaded, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
