@@ -11,7 +11,8 @@ urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
     path("entries/", views.EntryListView.as_view(), name="entry-list"),
     # Any text up to the last slash: an unknown or malformed slug is the API's JSON 404, not the site's page.
-    re_path(r"^entries/(?P<slug>.*)/$", views.EntryDetailView.as_view(), name="entry-detail"),
+    # ([\s\S] and not ".": a generated slug may hold a newline.)
+    re_path(r"^entries/(?P<slug>[\s\S]*)/$", views.EntryDetailView.as_view(), name="entry-detail"),
     *[path(f"{key}/", view.as_view(), name=f"{key}-list") for key, view in views.TAXONOMIES.items()],
     path("exports/", views.ExportIndexView.as_view(), name="export-index"),
     path("exports/entries.csv", views.CSVExportView.as_view(), name="export-csv"),

@@ -168,9 +168,12 @@ def test_a_draft_entry_is_invisible(catalogue_loaded, client):
         assert f"/directory/{entry.slug}/" not in body
 
 
-def test_unknown_entry_is_a_json_404(catalogue_loaded, client):
-    response = client.get("/api/v1/entries/no-such-entry/")
-    assert response.status_code == 404 and "detail" in response.json()
+@pytest.mark.parametrize("slug", ["no-such-entry", "a%0Ab", "%F0%9C%B4%9A%5C%C3%8C", "a/b"])
+def test_unknown_or_malformed_entry_is_a_json_404(catalogue_loaded, client, slug):
+    # A newline in the slug once fell through to the site's HTML 404 (found by schemathesis).
+    response = client.get(f"/api/v1/entries/{slug}/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
 
 
 def test_taxonomies_list_terms_with_published_counts(catalogue_loaded, client):

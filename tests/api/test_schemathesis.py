@@ -44,7 +44,11 @@ def api_schema(catalogue_loaded, monkeypatch):
 def run(operation, mode: GenerationMode, calls: list):
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,  # the same requests on every run, so CI is reproducible
     )
     def check(case):
         response = case.call_and_validate()
