@@ -43,6 +43,7 @@ __all__ = [
     "country_from_coordinates",
     "country_from_website",
     "parse_coordinates",
+    "place_from_prose",
     "place_from_text",
     "resolve_place",
 ]
@@ -1185,6 +1186,75 @@ def place_from_text(text: str) -> Place:
     """
     text = str(text or "").strip()
     return _parse_text(text)[0] if text else NOWHERE
+
+
+#: Short names of big cities that prose uses and the gazetteer does not hold.
+CITY_SHORT_NAMES = {"nyc": "New York City"}
+#: A run of capitalised words after a preposition of place: "in NYC", "of the US".
+_PROSE_PLACE_RE = re.compile(
+    r"\b(?:in|of|from|across|throughout|around)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|and|de|del|la))*)"
+)
+
+
+_PROSE_JOINERS = frozenset({"of", "and", "de", "del", "la"})
+
+
+def _place_named_by(candidate: str) -> Place | None:
+    """``candidate`` as a whole names a country, a region or a well-known city, or None."""
+    key = _fold(candidate)
+    if not key:
+        return None
+    admin = _gazetteer().names.get(key)
+    if admin is not None:
+        if admin.kind == "georgia":  # the country or the US state: prose does not say
+            return None
+        return Place(admin.country, admin.region, None, "text")
+    place = place_from_text(CITY_SHORT_NAMES.get(key, candidate))
+    # The text parser also finds a town inside longer phrases ("Amazon Mechanical
+    # Turk" holds a village in Uzbekistan); prose counts only if the words are the town.
+    if place.country and place.locality and _fold(place.locality) == _fold(
+        CITY_SHORT_NAMES.get(key, candidate)
+    ):
+        return place
+    return None
+
+
+def place_from_prose(text: str) -> Place:
+    """The place a description names, where it says so plainly: "worker co-ops in NYC",
+    "a directory of food co-ops in the US", "based in Helsinki, Finland".
+
+    Weak evidence, for listings whose location fields are empty: only a capitalised
+    name right after *in*, *of*, *from*, *across*, *throughout* or *around* counts; it
+    must be a country, region, US state or well-known city as a whole (never a word
+    inside a longer name, except an abbreviation such as "NYC"), and every place the
+    text names must lie in one country.
+    ``how`` is "description".
+    """
+    text = _prepare(str(text or ""))
+    found: list[Place] = []
+    for match in _PROSE_PLACE_RE.finditer(text):
+        words = match.group(1).split()
+        while words and words[-1] in _PROSE_JOINERS:  # "in Spain and in Portugal"
+            words.pop()
+        # The longest leading run of words that is a place: "NYC Worker Cooperatives" -> "NYC".
+        for count in range(len(words), 0, -1):
+            candidate = " ".join(words[:count]).rstrip(".,;:'’")
+            if words[count - 1] in _PROSE_JOINERS:
+                continue
+            if count < len(words) and not candidate.isupper():
+                # Part of a longer name counts only as an abbreviation ("NYC Worker
+                # Cooperatives"); "Jordan Smith" or "Paris Saint-Germain" is no place.
+                continue
+            place = _place_named_by(candidate)
+            if place is not None:
+                found.append(place)
+                break
+    countries = {place.country for place in found}
+    if len(countries) != 1:
+        return NOWHERE
+    best = max(found, key=lambda place: (place.locality is not None, place.region is not None))
+    return Place(best.country, best.region, best.locality, "description")
 
 
 def resolve_place(

@@ -39,6 +39,11 @@ class Record:
     merged_rows: int = 0
     record_url: str = ""
     warnings: list[str] = field(default_factory=list)
+    # The entry another source lists under an id, (source slug, external id): this record
+    # adds to that entry. With creates_entry False, a record whose entry is not in the
+    # catalogue (yet) is skipped instead of becoming an entry of its own.
+    listed_as: tuple[str, str] | None = None
+    creates_entry: bool = True
 
     def __post_init__(self):
         unknown = set(self.fields) - ALL_FIELDS

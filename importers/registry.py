@@ -12,6 +12,7 @@ from .sources.base import ListingSource, SourceUnavailable
 
 SOURCES: dict[str, str] = {
     "portal-seed": "importers.sources.seed.SeedSource",
+    "portal-facts": "importers.sources.seed.SeedFactsSource",
     "ioo": "importers.sources.ioo.IooSource",
     "coops-uk": "importers.sources.coops_uk.CoopsUkSource",
     "essglobal": "importers.sources.essglobal.EssGlobalSource",
@@ -30,6 +31,8 @@ DEFAULT_ORDER: list[tuple[str, str | None]] = [
     ("murmurations", None),
     ("coops-uk", None),
     ("essglobal", None),
+    # Last: editors' facts fill gaps the listings leave in entries they created.
+    ("portal-facts", None),
 ]
 
 

@@ -66,6 +66,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         path = shared_data_path() / "ioo" / "ioo-directory.csv"
         if path.is_file():
             run_import("ioo", file=str(path))
+            run_import("portal-facts")
 
 
 @pytest.fixture

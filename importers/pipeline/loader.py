@@ -24,6 +24,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import DatabaseError, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_countries import countries
 from PIL import Image as PILImage
 from taggit.models import Tag
 
@@ -223,6 +224,7 @@ class Loader:
         self.report.created += tally.created
         self.report.updated += tally.updated
         self.report.unchanged += tally.unchanged
+        self.report.skipped += tally.skipped
         self.report.warnings.extend(tally.warnings)
         self.report.duplicates += tally.duplicates
         self.report.entry_ids |= tally.entry_ids
@@ -266,6 +268,9 @@ class Loader:
             except ValidationError:
                 problems.append("contact email is not an address")
                 fields.pop("contact_email")
+        if "country" in fields and fields["country"] not in countries:
+            problems.append(f"country {fields['country']!r} is not an ISO 3166-1 code")
+            fields.pop("country")
         if "status" in fields and fields["status"] not in Status.values:
             problems.append(f"unknown status {fields['status']!r}")
             fields.pop("status")
@@ -321,13 +326,16 @@ class Loader:
 
         # New to this source: an entry from another source may already describe it.
         matches = self._match_by_identifier(to_create, tally)
+        matches.update(self._match_by_listing([r for r in to_create if r.external_id not in matches]))
+        # A record that names its entry by another source's id matches that entry or none.
+        unmatched = [r for r in to_create if r.external_id not in matches and not r.listed_as]
         soft = one_record_per_entry(
-            self._match_by_domain([r for r in to_create if r.external_id not in matches]),
+            self._match_by_domain(unmatched),
             taken=set(matches.values()),
         )
         soft.update(
             one_record_per_entry(
-                self._match_by_name([r for r in to_create if r.external_id not in matches | soft.keys()]),
+                self._match_by_name([r for r in unmatched if r.external_id not in soft]),
                 taken=set(matches.values()) | set(soft.values()),
             )
         )
@@ -341,6 +349,16 @@ class Loader:
         new_entries: list[tuple[Record, Entry]] = []
         changed: dict[int, set[str]] = defaultdict(set)
         m2m: dict[int, dict[str, list[int]]] = defaultdict(dict)
+        waiting = {r.external_id for r in to_create if not r.creates_entry and r.external_id not in matches}
+        for record in to_create:
+            if record.external_id in waiting:
+                # Facts about an entry that is not in the catalogue yet: nothing to add them to.
+                tally.skipped += 1
+                where = f"as {record.listed_as[0]} {record.listed_as[1]!r}" if record.listed_as else "it"
+                tally.warnings.append(
+                    {"record": describe(record), "reason": f"no entry is listed {where} yet; skipped"}
+                )
+        to_create = [r for r in to_create if r.external_id not in waiting]
         for record in to_create:
             entry_id = matches.get(record.external_id)
             if entry_id is not None:
@@ -479,6 +497,27 @@ class Loader:
                     }
                 )
         return matches
+
+    def _match_by_listing(self, records: list[Record]) -> dict[str, int]:
+        """external id -> entry id, for records that name the entry by another source's id."""
+        wanted = {r.external_id: r.listed_as for r in records if r.listed_as}
+        if not wanted:
+            return {}
+        condition = Q()
+        for slug, external_id in set(wanted.values()):
+            condition |= Q(source__slug=slug, external_id=external_id)
+        owners = {
+            (slug, external_id): entry_id
+            for slug, external_id, entry_id in SourceRecord.objects.filter(condition).values_list(
+                "source__slug", "external_id", "entry_id"
+            )
+        }
+        listed = self._listed_by_this_source()
+        return {
+            record_id: owners[key]
+            for record_id, key in wanted.items()
+            if key in owners and owners[key] not in listed
+        }
 
     def _write_identifiers(self, pairs: list[tuple[int, Record]]):
         rows = [

@@ -202,6 +202,10 @@ class IooSource(ListingSource):
             coordinates[1] if coordinates else None,
             website,
         )
+        if not place.country and not GLOBAL.search(location):
+            # No place in the location columns: the description may still say one plainly
+            # ("Network of NYC Worker Cooperatives").
+            place = geo.place_from_prose(description)
         if coordinates:
             fields["latitude"], fields["longitude"] = (
                 round(coordinates[0], 6),

@@ -38,8 +38,10 @@ class SeedSource(ListingSource):
     trusted = True
     snapshot = ""
 
+    file = SEED_FILE
+
     def location(self, file=None, url=None):
-        return str(file or url or SEED_FILE)
+        return str(file or url or self.file)
 
     def parse(self, data: bytes, location: str = ""):
         try:
@@ -47,6 +49,12 @@ class SeedSource(ListingSource):
         except yaml.YAMLError as error:
             yield RecordError(record="file", reason=f"not valid YAML: {error}")
             return
+        if not isinstance(document, dict):
+            yield RecordError(record="file", reason="not a YAML mapping")
+            return
+        yield from self.records(document)
+
+    def records(self, document: dict):
         for index, item in enumerate(document.get("entries") or [], start=1):
             if not isinstance(item, dict) or not item.get("external_id"):
                 yield RecordError(record=f"entry {index}", reason="no external_id")
@@ -69,13 +77,61 @@ class SeedSource(ListingSource):
                 for link in item.get("links") or []
                 if normalise_url(link.get("url", ""))
             ]
-            try:
-                yield Record(
-                    source=self.slug,
-                    external_id=str(item["external_id"]),
-                    fields=fields,
-                    raw=item,
-                    line=index,
-                )
-            except ValueError as error:
-                yield RecordError(record=f"entry {index} ({item.get('name')})", reason=str(error))
+            yield self.record(item, index, fields, f"entry {index} ({item.get('name')})")
+
+    def record(self, item: dict, index: int, fields: dict, label: str, **extra) -> Record | RecordError:
+        try:
+            return Record(
+                source=self.slug,
+                external_id=str(item["external_id"]),
+                fields=fields,
+                raw=item,
+                line=index,
+                **extra,
+            )
+        except ValueError as error:
+            return RecordError(record=label, reason=str(error))
+
+
+FACTS_FILE = SEED_FILE.with_name("facts.yaml")
+FACT_FIELDS = ("country", "region", "locality", "founded_year", "geographic_scope")
+
+
+class SeedFactsSource(SeedSource):
+    """Facts this project's editors add to entries other listings carry without them
+    (directory/seed/facts.yaml): each names its entry by the listing that holds it, fills
+    only empty fields, and never becomes an entry of its own."""
+
+    slug = "portal-facts"
+    name = "Co-op Portal editors' facts"
+    attribution = "Checked by the Co-op Portal contributors"
+
+    file = FACTS_FILE
+
+    def records(self, document: dict):
+        for index, item in enumerate(document.get("facts") or [], start=1):
+            label = f"fact {index}"
+            if isinstance(item, dict) and item.get("name"):
+                label += f" ({item['name']})"
+            listed_as = item.get("listed_as") if isinstance(item, dict) else None
+            if not isinstance(item, dict) or not item.get("external_id"):
+                yield RecordError(record=label, reason="no external_id")
+                continue
+            if not (isinstance(listed_as, dict) and listed_as.get("source") and listed_as.get("id")):
+                yield RecordError(record=label, reason="no listed_as: {source, id} naming its entry")
+                continue
+            if not clean_text(item.get("evidence")):
+                yield RecordError(record=label, reason="no evidence: say what the facts rest on")
+                continue
+            fields = {key: item[key] for key in FACT_FIELDS if key in item}
+            fields["name"] = clean_text(item.get("name"))
+            if "country" in fields:
+                fields["country"] = str(fields["country"]).upper()
+            yield self.record(
+                item,
+                index,
+                fields,
+                label,
+                listed_as=(str(listed_as["source"]), str(listed_as["id"])),
+                creates_entry=False,
+            )

@@ -112,6 +112,7 @@ def portal_url(tmp_path_factory):
     _run([python, "manage.py", "import_listings", "portal-seed"], env, log)
     _run([python, "manage.py", "import_listings", "ioo", "--file", str(data / "ioo" / "ioo-directory.csv")],
          env, log)
+    _run([python, "manage.py", "import_listings", "portal-facts"], env, log)
     _run([python, "manage.py", "load_library"], env, log)
     prepare = "import django; django.setup(); from tests.browser.scenario import prepare; prepare()"
     _run([python, "-c", prepare], env, log)
