@@ -216,6 +216,10 @@ PORTAL_HTTP_BACKOFF = env.float("PORTAL_HTTP_BACKOFF", default=0.5)
 # Crawl-delay wins when longer).
 PORTAL_HTTP_MIN_INTERVAL = env.float("PORTAL_HTTP_MIN_INTERVAL", default=1.0)
 PORTAL_HTTP_OBEY_ROBOTS = env.bool("PORTAL_HTTP_OBEY_ROBOTS", default=True)
+# Django's cache: per-process memory unless CACHE_URL names a shared one. Rate limits, API
+# throttles and cached facet counts live here, so with several server processes set
+# CACHE_URL=redis://127.0.0.1:6379/1 (or another shared cache) or each process counts alone.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PORTAL_CACHE_DIR = Path(env("PORTAL_CACHE_DIR", default=str(VAR_DIR / "cache")))
 PORTAL_MURMURATIONS_LIBRARY_URL = env(
     "PORTAL_MURMURATIONS_LIBRARY_URL", default="https://library.murmurations.network/v2"
