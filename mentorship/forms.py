@@ -82,7 +82,7 @@ class HomeCoopField(forms.CharField):
         text = (super().to_python(value) or "").strip()
         if not text:
             return None
-        published = Entry.objects.filter(live=True)
+        published = Entry.objects.published()
         slug = text.rstrip("/").rsplit("/", 1)[-1]
         entry = published.filter(slug=slug).first()
         if entry:

@@ -129,10 +129,7 @@ def _strip(html_text: str) -> str:
 
 class DatabaseEngine:
     def base_queryset(self):
-        # Entry.objects.published(), spelt so that SQLite can use the (live, name) index:
-        # Django writes `live=True` as a bare `WHERE live`, which SQLite answers with a scan
-        # and a sort of the whole table for every name-ordered page.
-        return Entry.objects.filter(live__in=[True])
+        return Entry.objects.published()
 
     def matching(self, query: str):
         """Published entries matching the query text, annotated with `_score` when searched."""
