@@ -12,7 +12,6 @@ import math
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from search.api import clean_query
 from search.facets import DIMENSIONS
 
 MAX_POINTS = 5000
@@ -27,19 +26,6 @@ class BadRequest(ValueError):
 def filters_from(params) -> dict[str, list[str]]:
     """The facet filters of a query string, as the list reads them."""
     return {d.name: params.getlist(d.name)[:MAX_FILTER_VALUES] for d in DIMENSIONS if params.getlist(d.name)}
-
-
-def matching_entries(query: str, filters: dict[str, list[str]]):
-    """Published entries matching the list's text query and filters, as a queryset.
-
-    The list pages through hits; the map needs every matching entry in an area, so it asks
-    the database for them. Wagtail keeps its database index whichever engine answers the
-    list, and these are the database engine's semantics, which every engine shares.
-    """
-    from search.engines.database import DatabaseEngine
-
-    engine = DatabaseEngine()
-    return engine.apply_filters(engine.matching(clean_query(query)), filters)
 
 
 def located(queryset):

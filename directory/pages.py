@@ -58,7 +58,9 @@ class DirectoryPage(RoutablePageMixin, Page):
     @path("map/", name="map")
     def map_view(self, request):
         """The map, with the list's filters; without JavaScript, the list of what it would show."""
-        from .map import filters_from, located, matching_entries
+        from search.api import matching_queryset
+
+        from .map import filters_from, located
 
         results = self.search_results(request)
         context = self.get_context(request)
@@ -67,7 +69,7 @@ class DirectoryPage(RoutablePageMixin, Page):
             sorts=SORTS,
             entries=results.hits,
             highlights=results.highlights,
-            located_total=located(matching_entries(results.query, filters_from(request.GET))).count(),
+            located_total=located(matching_queryset(results.query, filters_from(request.GET))).count(),
             tiles_url=settings.PORTAL_MAP_TILES_URL,
             tiles_attribution=settings.PORTAL_MAP_TILES_ATTRIBUTION,
         )
@@ -76,14 +78,16 @@ class DirectoryPage(RoutablePageMixin, Page):
     @path("map/points/", name="map_points")
     def map_points(self, request):
         """GeoJSON of the published entries in `bbox=w,s,e,n` that match the list's query string."""
-        from .map import BadRequest, filters_from, matching_entries, parse_bbox, points
+        from search.api import matching_queryset
+
+        from .map import BadRequest, filters_from, parse_bbox, points
 
         try:
             bbox = parse_bbox(request.GET.get("bbox"))
         except BadRequest as error:
             return JsonResponse({"error": str(error)}, status=400)
         base = self.get_url(request) or "/"
-        queryset = matching_entries(request.GET.get("q", ""), filters_from(request.GET))
+        queryset = matching_queryset(request.GET.get("q", ""), filters_from(request.GET))
         data = points(queryset, bbox, lambda slug: f"{base}{slug}/")
         return JsonResponse(
             data,

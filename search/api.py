@@ -113,6 +113,20 @@ def search(
     return get_engine().search(query=query, filters=filters, sort=sort, page=page, page_size=page_size)
 
 
+def matching_queryset(query: str = "", filters: dict[str, list[str]] | None = None):
+    """Every published entry matching a text query and facet filters, as a queryset.
+
+    `search()` pages through hits; callers that need all matching rows at once (the map,
+    bulk exports) take this. Wagtail keeps its database index whichever engine answers
+    `search()`, and these are the database engine's semantics, which every engine shares.
+    """
+    from .engines.database import DatabaseEngine
+
+    filters = {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
+    engine = DatabaseEngine()
+    return engine.apply_filters(engine.matching(clean_query(query)), filters)
+
+
 def autocomplete(text: str, limit: int = 8) -> list[tuple[str, str]]:
     """(name, slug) of published entries whose names start words with what was typed."""
     text = clean_query(text)
