@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.models import ClusterableModel
 from wagtail.search import index
 
@@ -180,7 +181,11 @@ class Cohort(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    applications_open = models.DateField(_("applications open"), null=True, blank=True)
+    applications_open = models.DateField(
+        pgettext_lazy("the date a cohort starts taking applications", "applications open"),
+        null=True,
+        blank=True,
+    )
     applications_close = models.DateField(_("applications close"), null=True, blank=True)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)

@@ -222,3 +222,20 @@ def test_text_in_picks_each_field_on_its_own(bilingual):
     assert text.description == "<p>Riders own the workshop.</p>" and text.description_lang == "en"
     assert bilingual.text_in("en").summary_lang is None
     assert bilingual.text_in("fr-ca").summary.startswith("Une coopérative")
+
+
+def test_a_word_with_two_meanings_is_translated_by_its_context():
+    """"Change" is a button (verb) and a column of status changes (noun); "applications open"
+    is a cohort's state and the label of a date."""
+    from django.utils.translation import gettext, override, pgettext
+
+    expected = {
+        "fr": ("Changer", "Changement", "candidatures ouvertes", "ouverture des candidatures"),
+        "es": ("Cambiar", "Cambio", "solicitudes abiertas", "apertura de solicitudes"),
+    }
+    for code, (verb, noun, state, date_label) in expected.items():
+        with override(code):
+            assert gettext("Change") == verb
+            assert pgettext("a change of status, noun", "Change") == noun
+            assert gettext("applications open") == state
+            assert pgettext("the date a cohort starts taking applications", "applications open") == date_label
