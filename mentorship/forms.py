@@ -169,6 +169,30 @@ class MentorProfileForm(forms.ModelForm):
         return languages
 
 
+class VentureForm(forms.ModelForm):
+    """A founder edits their venture between applications: what programme staff and matching read."""
+
+    name = forms.CharField(label=_("Name of the venture"), max_length=200)
+    need_statement = forms.CharField(
+        label=_("Your needs in your own words"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    languages = LanguagesField(label=_("Languages you work in"))
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="UTC")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Venture
+        fields = ["name", "needs", "need_statement", "stage", "sector", "languages", "timezone", "website"]
+        labels = {"needs": _("What you need help with"), "sector": _("Sector")}
+        widgets = {"needs": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = Topic.objects.order_by("name")
+        self.fields["sector"].queryset = Activity.objects.order_by("name")
+
+
 class VentureChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name

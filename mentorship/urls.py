@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/<slug:cohort_slug>/apply/", views.apply, name="apply"),
     path("mentor/", views.mentor_signup, name="mentor_signup"),
     path("me/", views.my_page, name="my_proposals"),
+    path("me/ventures/<int:pk>/", views.edit_venture, name="venture"),
     path("me/proposals/<int:pk>/answer/", views.answer_proposal, name="answer_proposal"),
     path("me/mentorships/<int:pk>/", views.mentorship_detail, name="mentorship"),
     path("me/mentorships/<int:pk>/meetings/", views.log_meeting, name="log_meeting"),

@@ -36,6 +36,7 @@ from .forms import (
     MentorProfileForm,
     ProposalAnswerForm,
     StatusChangeForm,
+    VentureForm,
 )
 from .models import (
     Application,
@@ -221,6 +222,23 @@ def _save_application(form, user, cohort):
             for rank, mentor, reason in data["preferences"]
         )
     return application
+
+
+@verified_email_required
+def edit_venture(request, pk):
+    """A founder keeps their venture up to date; others' ventures do not exist for them (404)."""
+    venture = get_object_or_404(Venture.objects.filter(founders=request.user), pk=pk)
+    form = VentureForm(request.POST or None, instance=venture)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(venture)s is saved.") % {"venture": venture.name})
+        return redirect("mentorship:my_proposals")
+    return render(
+        request,
+        TEMPLATES + "venture_form.html",
+        {"form": form, "venture": venture},
+        status=400 if form.errors else 200,
+    )
 
 
 @verified_email_required

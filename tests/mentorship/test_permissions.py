@@ -167,6 +167,7 @@ VIEWS = {
     "log meeting A": ("post", lambda c: f"/mentorship/me/mentorships/{c['mentorship_a'].pk}/meetings/", {}),
     "change status A": ("post", lambda c: f"/mentorship/me/mentorships/{c['mentorship_a'].pk}/status/", {}),
     "feedback request": ("get", lambda c: f"/mentorship/me/feedback/{c['feedback_request'].pk}/", None),
+    "edit venture A": ("get", lambda c: f"/mentorship/me/ventures/{c['ventures']['founder'].pk}/", None),
     "data export": ("get", lambda c: "/mentorship/me/data.json", None),
     "delete account": ("get", lambda c: "/mentorship/me/delete/", None),
     "admin mentors": ("get", lambda c: snippets("mentorprofile"), None),
@@ -217,6 +218,8 @@ def expect(view, role):
         )
     if view == "feedback request":
         return (200 if role == "mentor" else 404), nobody_else, (), ()
+    if view == "edit venture A":  # only its founders; for anyone else it does not exist
+        return (200 if role == "founder" else 404), nobody_else, (), ()
     # The Wagtail admin: staff see their own incubator's people, superusers everyone, others nothing.
     visible = {"staff_a": A_PEOPLE, "staff_b": B_PEOPLE, "superuser": A_PEOPLE | B_PEOPLE}.get(role)
     if visible is None:

@@ -302,6 +302,81 @@ def test_a_founder_cannot_apply_with_someone_elses_venture(client, founder, open
     assert founder not in theirs.founders.all()
 
 
+# A founder's venture ----------------------------------------------------------------------------
+
+
+def venture_data(**overrides):
+    data = {
+        "name": "Rider Co-op",
+        "needs": [],
+        "need_statement": "We need bylaws.",
+        "stage": "planning",
+        "sector": "",
+        "languages": "en, fr",
+        "timezone": "Europe/Paris",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_founder_edits_their_venture_from_their_page(client, founder, venture_factory, topic):
+    venture = venture_factory("Bike Couriers", founders=[founder], needs=["funding"])
+    url = reverse("mentorship:venture", args=[venture.pk])
+    assert url in text(client.get(reverse("mentorship:my_proposals")))
+    assert client.get(url).status_code == 200
+
+    governance = topic("governance")
+    response = client.post(
+        url,
+        venture_data(
+            name="Bike Couriers Co-op",
+            needs=[governance.pk],
+            need_statement="Now: a members' agreement.",
+            stage="launch",
+            languages="sv, en",
+            timezone="Europe/Stockholm",
+            website="https://couriers.example.org/",
+        ),
+    )
+    assert response.status_code == 302
+    venture.refresh_from_db()
+    assert (venture.name, venture.stage, venture.languages, venture.timezone) == (
+        "Bike Couriers Co-op",
+        "launch",
+        ["sv", "en"],
+        "Europe/Stockholm",
+    )
+    assert venture.need_statement == "Now: a members' agreement."
+    assert list(venture.needs.all()) == [governance]
+    assert list(venture.founders.all()) == [founder]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"name": "  "}, "name"), ({"languages": ""}, "languages"), ({"timezone": "Mars/Base"}, "timezone")],
+)
+def test_invalid_venture_edits_say_why_and_change_nothing(client, founder, venture_factory, overrides, field):
+    venture = venture_factory("Bike Couriers", founders=[founder])
+    response = client.post(reverse("mentorship:venture", args=[venture.pk]), venture_data(**overrides))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    venture.refresh_from_db()
+    assert venture.name == "Bike Couriers"
+
+
+def test_only_its_founders_can_see_or_edit_a_venture(client, founder, venture_factory):
+    theirs = venture_factory("Their Venture")
+    url = reverse("mentorship:venture", args=[theirs.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, venture_data(name="Taken over")).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.name == "Their Venture"
+    client.logout()
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
+
+
 # Mentor sign-up ---------------------------------------------------------------------------------
 
 
