@@ -6,7 +6,8 @@
 For each size, a catalogue is built from the real Co-operatives UK rows, repeated
 with variations (each copy gets unique ids and numbered names), imported through the
 real pipeline into a throwaway database (SQLite files by default; with
---database-url, one PostgreSQL database per size, named <name>_<rows>). A fixed mix
+--database-url, one PostgreSQL database per size, named <name>_<rows>, then
+VACUUM ANALYZEd as autovacuum would have done). A fixed mix
 of queries (seeded: single words, two-word phrases, typos, prefixes and a few
 filter-only ones, each with zero to two filters) is then timed four ways:
 
@@ -340,9 +341,7 @@ def floor(query: str, filters: dict):
         sql, params = where()
         cursor.execute(f"{entries.format('count(*)')} WHERE {sql}", cte_params + params)
         total = cursor.fetchone()[0]
-        cursor.execute(
-            f"{entries.format('e.id')} WHERE {sql} ORDER BY {order} LIMIT 20", cte_params + params
-        )
+        cursor.execute(f"{entries.format('e.id')} WHERE {sql} ORDER BY {order} LIMIT 20", cte_params + params)
         cursor.fetchall()
         for name in DIMENSION_NAMES:
             joins, column = FACET_SQL[name]
