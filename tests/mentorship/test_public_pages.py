@@ -306,17 +306,9 @@ def test_a_founder_cannot_apply_with_someone_elses_venture(client, founder, open
 
 
 def venture_data(**overrides):
-    data = {
-        "name": "Rider Co-op",
-        "needs": [],
-        "need_statement": "We need bylaws.",
-        "stage": "planning",
-        "sector": "",
-        "languages": "en, fr",
-        "timezone": "Europe/Paris",
-        "website": "",
-    }
-    data.update(overrides)
+    """The venture's own fields of an application, and its website."""
+    data = application_data(**{"website": "", **overrides})
+    del data["venture"], data["motivation"]
     return data
 
 
