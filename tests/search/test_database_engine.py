@@ -161,3 +161,28 @@ def test_filter_only_counts_follow_catalogue_changes(catalogue_loaded):
     status = {f.name: f for f in after_bulk.facets}["status"]
     completed = {o.value: o.count for o in status.options}["completed"]
     assert completed == Entry.objects.published().filter(status="completed").count()
+
+
+def test_a_big_reindex_gives_postgresql_fresh_statistics(catalogue_loaded, monkeypatch):
+    """Without statistics PostgreSQL plans the search's joins for one row (seconds per page)."""
+    from django.db import connection
+
+    from search import indexing
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans without table statistics")
+
+    def planned_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Entry._meta.db_table])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:  # as if the table had never been analysed
+        cursor.execute("UPDATE pg_class SET reltuples = 1 WHERE relname = %s", [Entry._meta.db_table])
+    ids = list(Entry.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(indexing, "ANALYZE_AFTER", len(ids) + 1)
+    indexing.index_entries(ids)  # below the threshold: statistics left alone
+    assert planned_rows() == 1
+    monkeypatch.setattr(indexing, "ANALYZE_AFTER", len(ids))
+    indexing.index_entries(ids)
+    assert planned_rows() == len(ids)
