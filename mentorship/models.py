@@ -93,12 +93,26 @@ class Incubator(index.Indexed, ClusterableModel):
         return self.name
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def public(self):
+        """Programmes whose staff have put them on the site."""
+        return self.filter(is_public=True)
+
+
 class Programme(models.Model):
     """A recurring mentorship programme of an incubator, with its matching settings."""
 
     incubator = models.ForeignKey(Incubator, on_delete=models.CASCADE, related_name="programmes")
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    is_public = models.BooleanField(
+        _("shown on the site"),
+        default=True,
+        help_text=_(
+            "Untick while you prepare the programme: its page, its cohorts and their application "
+            "forms stay hidden from the public."
+        ),
+    )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="programmes")
@@ -128,6 +142,8 @@ class Programme(models.Model):
         help_text=_("Pairs scoring below this are never proposed."),
     )
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta:
         ordering = ["incubator__name", "title"]
         verbose_name = _("programme")
@@ -154,7 +170,7 @@ class Programme(models.Model):
 class CohortQuerySet(models.QuerySet):
     def open_for_applications(self, today=None):
         today = today or timezone.localdate()
-        return self.filter(status=Cohort.Status.OPEN).filter(
+        return self.filter(status=Cohort.Status.OPEN, programme__is_public=True).filter(
             Q(applications_close__isnull=True) | Q(applications_close__gte=today)
         )
 

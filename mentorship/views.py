@@ -131,14 +131,14 @@ def mentor_directory(request):
 
 
 def programme_list(request):
-    programmes = Programme.objects.select_related("incubator").prefetch_related(
+    programmes = Programme.objects.public().select_related("incubator").prefetch_related(
         Prefetch("cohorts", queryset=Cohort.objects.open_for_applications(), to_attr="open_cohorts")
     )
     return render(request, TEMPLATES + "programme_list.html", {"programmes": programmes})
 
 
 def programme_detail(request, slug):
-    programme = get_object_or_404(Programme.objects.select_related("incubator"), slug=slug)
+    programme = get_object_or_404(Programme.objects.public().select_related("incubator"), slug=slug)
     cohorts = programme.cohorts.open_for_applications().order_by("applications_close", "name")
     return render(
         request,
@@ -148,9 +148,10 @@ def programme_detail(request, slug):
 
 
 def _public_cohort(programme_slug, cohort_slug):
-    """A cohort that has been announced: drafts are not public."""
+    """A cohort that has been announced, of a programme on the site: drafts are not public."""
     return get_object_or_404(
         Cohort.objects.select_related("programme__incubator").exclude(status=Cohort.Status.DRAFT),
+        programme__is_public=True,
         programme__slug=programme_slug,
         slug=cohort_slug,
     )

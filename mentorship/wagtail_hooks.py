@@ -218,11 +218,12 @@ class ProgrammeViewSet(ScopedSnippetViewSet):
     icon = "list-ul"
     menu_order = 110
     base_form_class = ScopedForm
-    list_display = ["title", "incubator", "max_mentees_per_mentor"]
+    list_display = ["title", "incubator", "is_public", "max_mentees_per_mentor"]
     panels = [
         FieldPanel("incubator"),
         FieldPanel("title"),
         FieldPanel("slug"),
+        FieldPanel("is_public"),
         FieldPanel("summary"),
         FieldPanel("description"),
         FieldPanel("topics"),

@@ -75,7 +75,7 @@ class ProgrammeBlock(PublicSnippetChooserBlock):
         super().__init__("mentorship.Programme", **kwargs)
 
     def public_queryset(self):
-        return self.model_class.objects.select_related("incubator")
+        return self.model_class.objects.public().select_related("incubator")
 
     class Meta:
         icon = "group"

@@ -231,7 +231,8 @@ class TopicPage(Page):
             .filter(topics=topic_id)
             .select_related("home_coop")
             .prefetch_related("topics"),
-            programmes=Programme.objects.filter(topics=topic_id)
+            programmes=Programme.objects.public()
+            .filter(topics=topic_id)
             .select_related("incubator")
             .prefetch_related(Prefetch("cohorts", queryset=open_cohorts, to_attr="open_cohorts")),
             library=self.get_parent().specific,

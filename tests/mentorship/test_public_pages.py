@@ -162,6 +162,24 @@ def test_programme_pages_list_open_cohorts_only(client, programme, open_cohort, 
     assert "Secret Draft" not in page
 
 
+def test_a_programme_in_preparation_stays_off_the_site(client, founder, programme, open_cohort):
+    programme.is_public = False
+    programme.save()
+    assert programme.title not in text(client.get(reverse("mentorship:programmes")))
+    assert client.get(reverse("mentorship:programme", args=[programme.slug])).status_code == 404
+    apply_page = reverse("mentorship:apply", args=[programme.slug, open_cohort.slug])
+    assert client.get(apply_page).status_code == 404
+    assert client.post(apply_page, {"name": "Sneaky Co-op"}).status_code == 404
+    assert not Cohort.objects.open_for_applications().filter(pk=open_cohort.pk).exists()
+    assert open_cohort.name not in text(client.get(reverse("mentorship:my_proposals")))
+
+    programme.is_public = True
+    programme.save()
+    assert client.get(apply_page).status_code == 200
+    assert Cohort.objects.open_for_applications().filter(pk=open_cohort.pk).exists()
+    assert open_cohort.name in text(client.get(reverse("mentorship:my_proposals")))
+
+
 def test_an_unknown_programme_is_404(client):
     assert client.get(reverse("mentorship:programme", args=["no-such-programme"])).status_code == 404
 
