@@ -4,7 +4,9 @@ No source calls `requests` directly. This module owns the User-Agent, timeouts,
 retries with backoff on 429 and 5xx, robots.txt, a per-host rate limit,
 conditional requests against an on-disk cache, the response size cap, the allowed
 schemes, and the guard against requests to private, loopback and link-local
-addresses (checked again at every redirect).
+addresses: checked before each request and at every redirect, and again on the
+socket itself once connected, so a name that resolves elsewhere the second time
+(DNS rebinding) reaches nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 MAX_REDIRECTS = 5
@@ -82,6 +86,51 @@ def is_public_address(address: str) -> bool:
         or ip.is_reserved
         or ip.is_unspecified
     )
+
+
+class RefusedAddress(Exception):
+    """A connection reached an address the guard refuses; nothing was sent on it."""
+
+    def __init__(self, host: str, address: str):
+        super().__init__(f"{host} connected to {address}")
+        self.host, self.address = host, address
+
+
+def guarded_adapter(allowed, **kwargs) -> HTTPAdapter:
+    """An HTTPAdapter whose connections check the address they reached before sending anything.
+
+    `allowed(address) -> bool`. The name was checked before the request, but the connection
+    resolves it again: a name that answers with a public address first and a private one
+    next (DNS rebinding) would otherwise reach the private one.
+    """
+
+    def checked(connection, sock):
+        address = sock.getpeername()[0]
+        if not allowed(address):
+            sock.close()
+            raise RefusedAddress(connection.host, address)
+        return sock
+
+    class GuardedHTTPConnection(HTTPConnection):
+        def _new_conn(self):
+            return checked(self, super()._new_conn())
+
+    class GuardedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self):  # before the TLS handshake
+            return checked(self, super()._new_conn())
+
+    class GuardedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = GuardedHTTPConnection
+
+    class GuardedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = GuardedHTTPSConnection
+
+    class GuardedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **pool_kwargs):
+            super().init_poolmanager(*args, **pool_kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+
+    return GuardedAdapter(**kwargs)
 
 
 class _HostClock:
@@ -145,7 +194,7 @@ class Fetcher:
             raise_on_status=False,
             redirect=False,
         )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = guarded_adapter(self._address_allowed, max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -256,6 +305,10 @@ class Fetcher:
             return self.session.get(
                 url, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
             )
+        except RefusedAddress as error:
+            raise FetchError(
+                url, f"refused: {error.host} led to a private address ({error.address}) when connecting"
+            ) from error
         except requests.Timeout as error:
             raise FetchError(url, "timed out") from error
         except requests.RequestException as error:

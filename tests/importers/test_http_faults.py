@@ -141,6 +141,32 @@ def test_private_and_odd_addresses_are_refused_without_the_allowlist(faults):
             strict.get(url)
 
 
+def test_a_name_that_resolves_elsewhere_when_connecting_reaches_nothing(faults, monkeypatch):
+    """DNS rebinding: the guard's lookup sees a public address, the connection's a private one."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    port = int(faults.base.rsplit(":", 1)[1])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.test":
+            return real_getaddrinfo(host, *args, **kwargs)
+        # The guard asks with proto=IPPROTO_TCP; urllib3's connection asks without it.
+        address = "93.184.216.34" if kwargs.get("proto") == socket.IPPROTO_TCP else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    strict = Fetcher(private_allowlist=[], obey_robots=False, min_interval=0, retries=0, timeout=(1, 1))
+    with pytest.raises(FetchError) as caught:
+        strict.get(f"http://rebind.test:{port}/etag")
+    assert "private address (127.0.0.1) when connecting" in caught.value.reason
+    assert "/etag" not in faults.hits  # nothing was sent
+    # With 127.0.0.1 allowed (as for the rest of these tests) the same name is fetched.
+    assert Fetcher(private_allowlist=["127.0.0.1"], obey_robots=False, min_interval=0).get(
+        f"http://rebind.test:{port}/etag"
+    ).status == 200
+
+
 def test_conditional_requests_reuse_the_cached_copy(faults, tmp_path):
     client = fetcher(cache_dir=tmp_path)
     first = client.get(faults.base + "/etag")
