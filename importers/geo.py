@@ -1210,12 +1210,11 @@ def _place_named_by(candidate: str) -> Place | None:
         if admin.kind == "georgia":  # the country or the US state: prose does not say
             return None
         return Place(admin.country, admin.region, None, "text")
-    place = place_from_text(CITY_SHORT_NAMES.get(key, candidate))
+    name = CITY_SHORT_NAMES.get(key, candidate)
+    place = place_from_text(name)
     # The text parser also finds a town inside longer phrases ("Amazon Mechanical
     # Turk" holds a village in Uzbekistan); prose counts only if the words are the town.
-    if place.country and place.locality and _fold(place.locality) == _fold(
-        CITY_SHORT_NAMES.get(key, candidate)
-    ):
+    if place.country and place.locality and _fold(place.locality) == _fold(name):
         return place
     return None
 

@@ -90,6 +90,11 @@ def clean_query(text: str) -> str:
     return " ".join(word.strip(".-'’") for word in words if word.strip(".-'’"))
 
 
+def clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """The filters with their empty values, and filters left with none, dropped."""
+    return {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
+
+
 def get_engine():
     path = getattr(settings, "PORTAL_SEARCH_ENGINE", "search.engines.database.DatabaseEngine")
     return import_string(path)()
@@ -103,7 +108,7 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchResults:
     query = clean_query(query)
-    filters = {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
+    filters = clean_filters(filters)
     if sort not in SORTS:
         sort = "relevance"
     if sort == "relevance" and not query:
@@ -122,7 +127,7 @@ def matching_queryset(query: str = "", filters: dict[str, list[str]] | None = No
     """
     from .engines.database import DatabaseEngine
 
-    filters = {name: [v for v in values if v] for name, values in (filters or {}).items() if values}
+    filters = clean_filters(filters)
     engine = DatabaseEngine()
     return engine.apply_filters(engine.matching(clean_query(query)), filters)
 

@@ -41,19 +41,23 @@ ORDERINGS = {
 STATUS_LABELS = dict(Status.choices)
 
 
+def entry_index() -> tuple[str, int]:
+    """Wagtail's index table and the content type its rows for entries carry."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.search.models import IndexEntry
+
+    return IndexEntry._meta.db_table, ContentType.objects.get_for_model(Entry).pk
+
+
 def sqlite_fts(columns: str, query: str) -> tuple[str, list]:
     """SQL for the entries matching every word of the query in Wagtail's FTS5 index.
 
     The full-text match runs first and joins its index rows by key; `columns` picks
     "entry_id" or "entry_id, score" (bm25, lower is better; titles weigh more).
     """
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.search.models import IndexEntry
-
     words = re.findall(r"\w+", query)
     match = "{title body} : (" + " AND ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
-    table = IndexEntry._meta.db_table
-    content_type = ContentType.objects.get_for_model(Entry).pk
+    table, content_type = entry_index()
     select = {
         "entry_id": "CAST(ie.object_id AS INTEGER) AS entry_id",
         "entry_id, score": f"CAST(ie.object_id AS INTEGER) AS entry_id, bm25({table}_fts, 0, 1, 3) AS score",
@@ -74,15 +78,11 @@ def postgres_fts(columns: str, query: str) -> tuple[str, list]:
     apart matches the same entries from the two columns' GIN indexes. `columns` picks
     "entry_id" or "entry_id, score" (ts_rank, higher is better).
     """
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.search.models import IndexEntry
-
     # Terms and quoting as the backend makes them: "eten.com" stays one term (the parser
     # reads it as a host name, as it did when indexing).
     terms = [term for term in re.split(r"[\s\-]+", query) if term]
     lexemes = ["'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in terms]
-    table = IndexEntry._meta.db_table
-    content_type = ContentType.objects.get_for_model(Entry).pk
+    table, content_type = entry_index()
     where = (
         " AND ".join(
             "(ie.title @@ to_tsquery('simple', %s) OR ie.body @@ to_tsquery('simple', %s))" for _ in lexemes
