@@ -100,9 +100,17 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the site read while an import writes.
+    # WAL lets the site read while an import writes; a writer waits up to 20 s for another's
+    # lock (the connect timeout, and the same as a pragma on every connection). IMMEDIATE: a
+    # transaction takes the write lock when it begins. Django's default, DEFERRED, reads first
+    # and upgrades at its first write, and SQLite answers that upgrade "database is locked" at
+    # once, without waiting, when another process wrote meanwhile.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
