@@ -74,18 +74,85 @@ def decode(content: bytes, declared: str | None = None) -> str:
     return content.decode("cp1252", errors="replace")
 
 
-def is_public_address(address: str) -> bool:
+# Ranges that are never fetched, whatever Python's `ipaddress` says: the IANA special-purpose
+# registries for IPv4 and IPv6 plus what requests-hardened adds (carrier-grade NAT, segment
+# routing, NAT64...). `is_global` alone is not enough: Python 3.11.7 counts 192.0.0.8,
+# fec0::/10 and ::127.0.0.1 as global (cpython#113171), and `is_private` misses 100.64.0.0/10,
+# where 100.100.100.200 is a cloud's metadata service.
+DENIED_NETWORKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.ip_network(network), name)
+    for network, name in (
+        ("0.0.0.0/8", "this network"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "carrier-grade NAT (cloud metadata lives here)"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local (cloud metadata lives here)"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "IETF protocol assignments"),
+        ("192.0.2.0/24", "documentation"),
+        ("192.88.99.0/24", "6to4 relay anycast"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("198.51.100.0/24", "documentation"),
+        ("203.0.113.0/24", "documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),
+        ("::/8", "IPv4-compatible, unspecified, loopback or reserved"),
+        ("64:ff9b::/96", "NAT64"),
+        ("64:ff9b:1::/48", "local NAT64"),
+        ("100::/64", "discard-only"),
+        ("2001::/23", "IETF protocol assignments (Teredo, ORCHID, benchmarking...)"),
+        ("2001:db8::/32", "documentation"),
+        ("2002::/16", "6to4"),
+        ("3fff::/20", "documentation"),
+        ("5f00::/16", "segment routing"),
+        ("fc00::/7", "unique local"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local"),
+        ("ff00::/8", "multicast"),
+    )
+)
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")  # every IPv6 address on the Internet today
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one wraps: mapped, compatible, 6to4, Teredo (its client) or NAT64."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def refusal(address: str) -> str | None:
+    """Why the guard refuses an address ("loopback", "6to4 wrapping 169.254.169.254"...), or None.
+
+    An IPv4-mapped address (::ffff:a.b.c.d) reaches the IPv4 it holds and is judged as it; the
+    other wrappings (6to4, Teredo, NAT64, IPv4-compatible) go through a relay or translator we
+    cannot check, so they are refused whatever they wrap, and the reason names what they wrap.
+    """
     ip = ipaddress.ip_address(address)
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    for network, name in DENIED_NETWORKS:
+        if ip in network:
+            inner = embedded_ipv4(ip) if ip.version == 6 else None
+            return f"{name} wrapping {inner}" if inner else name
+    if ip.version == 6 and ip not in GLOBAL_UNICAST_V6:
+        return "outside the global unicast space"
+    if not ip.is_global:
+        return "not globally reachable"
+    return None
+
+
+def is_public_address(address: str) -> bool:
+    return refusal(address) is None
 
 
 class RefusedAddress(Exception):
@@ -220,7 +287,9 @@ class Fetcher:
         for info in infos:
             address = info[4][0]
             if not self._address_allowed(address):
-                raise FetchError(url, f"refused: {parts.hostname} is a private address ({address})")
+                raise FetchError(
+                    url, f"refused: {parts.hostname} is a private address ({address}, {refusal(address)})"
+                )
 
     # ---------------------------------------------------------- politeness
     def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
@@ -307,7 +376,9 @@ class Fetcher:
             )
         except RefusedAddress as error:
             raise FetchError(
-                url, f"refused: {error.host} led to a private address ({error.address}) when connecting"
+                url,
+                f"refused: {error.host} led to a private address ({error.address}) when connecting"
+                f" ({refusal(error.address)})",
             ) from error
         except requests.Timeout as error:
             raise FetchError(url, "timed out") from error

@@ -109,7 +109,7 @@ def fetcher(**kwargs):
         ("/reset", "connection failed"),
         ("/truncated", "cut short"),
         ("/huge", "limit"),
-        ("/to-private", "private address (169.254.169.254)"),
+        ("/to-private", "private address (169.254.169.254, link-local"),
         ("/loop", "redirects"),
         ("/private/page", "robots.txt"),
         ("/missing", "HTTP 404"),
@@ -159,7 +159,7 @@ def test_a_name_that_resolves_elsewhere_when_connecting_reaches_nothing(faults, 
     strict = Fetcher(private_allowlist=[], obey_robots=False, min_interval=0, retries=0, timeout=(1, 1))
     with pytest.raises(FetchError) as caught:
         strict.get(f"http://rebind.test:{port}/etag")
-    assert "private address (127.0.0.1) when connecting" in caught.value.reason
+    assert "private address (127.0.0.1) when connecting (loopback)" in caught.value.reason
     assert "/etag" not in faults.hits  # nothing was sent
     # With 127.0.0.1 allowed (as for the rest of these tests) the same name is fetched.
     assert Fetcher(private_allowlist=["127.0.0.1"], obey_robots=False, min_interval=0).get(
