@@ -4,6 +4,10 @@ The matching itself is plain Python in `mentorship.matching`; these models hold 
 programmes, every match run with its proposals, and the mentorships that follow. The workflow that moves
 them between states lives in `mentorship.services`, so that the admin, the public views and the
 management commands all go through the same rules.
+
+Every text field of every model is declared once: in `PERSONAL_FIELDS` (what a person wrote, or
+what names them: anonymised when they delete their account, see `mentorship.privacy`), in
+`NON_PERSONAL_FIELDS`, or (feedback) in `ANONYMOUS_FIELDS`. A test fails on a text field left out.
 """
 
 from __future__ import annotations
@@ -84,6 +88,9 @@ class Incubator(index.Indexed, ClusterableModel):
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("name", "slug", "description", "website", "contact_email")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("incubator")
@@ -143,6 +150,9 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeQuerySet.as_manager()
+
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("title", "slug", "summary", "description")
 
     class Meta:
         ordering = ["incubator__name", "title"]
@@ -215,6 +225,9 @@ class Cohort(models.Model):
     )
 
     objects = CohortQuerySet.as_manager()
+
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("name", "slug", "status")
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -329,6 +342,9 @@ class MentorProfile(Person):
 
     objects = MentorProfileQuerySet.as_manager()
 
+    PERSONAL_FIELDS = ("display_name", "expertise", "bio")
+    NON_PERSONAL_FIELDS = ("languages", "timezone", "stages")
+
     class Meta:
         ordering = ["display_name"]
         verbose_name = _("mentor")
@@ -382,6 +398,9 @@ class Venture(Person):
     )
     website = models.URLField(_("website"), blank=True)
 
+    PERSONAL_FIELDS = ("name", "need_statement", "website")
+    NON_PERSONAL_FIELDS = ("languages", "timezone", "stage")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("venture")
@@ -413,6 +432,9 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
+    PERSONAL_FIELDS = ("motivation",)
+    NON_PERSONAL_FIELDS = ("status",)
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("application")
@@ -437,6 +459,9 @@ class Preference(models.Model):
         _("rank"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PREFERENCES)]
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    PERSONAL_FIELDS = ("reason",)
+    NON_PERSONAL_FIELDS = ()
 
     class Meta:
         ordering = ["application", "rank"]
@@ -475,6 +500,10 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    PERSONAL_FIELDS = ()
+    # Numbers, settings and fixed sentences keyed by ids; the hash cannot be read back.
+    NON_PERSONAL_FIELDS = ("algorithm", "weights", "input_hash", "metrics", "unmatched_reasons", "status")
 
     class Meta:
         ordering = ["-created_at"]
@@ -516,6 +545,10 @@ class Proposal(models.Model):
     expires_at = models.DateTimeField(_("answer due"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     response_note = models.TextField(_("mentor's note"), blank=True)
+
+    # The explanation quotes the venture's reasons and the words its need shares with the expertise.
+    PERSONAL_FIELDS = ("explanation", "response_note")
+    NON_PERSONAL_FIELDS = ("breakdown", "status")
 
     class Meta:
         ordering = ["application", "-score"]
@@ -561,6 +594,10 @@ class Mentorship(models.Model):
     )
 
     OPEN_STATUSES = (Status.ACTIVE, Status.ON_HOLD)
+
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("status",)
+
     #: Which status may follow which.
     TRANSITIONS = {
         Status.ACTIVE: {Status.ON_HOLD, Status.COMPLETED, Status.CANCELLED},
@@ -605,6 +642,9 @@ class MentorshipStatusChange(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
 
+    PERSONAL_FIELDS = ("comment",)
+    NON_PERSONAL_FIELDS = ("from_status", "to_status")
+
     class Meta:
         ordering = ["changed_at", "pk"]
         verbose_name = _("status change")
@@ -628,6 +668,9 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_FIELDS = ("notes",)
+    NON_PERSONAL_FIELDS = ()
 
     class Meta:
         ordering = ["-held_on"]
@@ -656,6 +699,9 @@ class FeedbackRequest(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     answered = models.BooleanField(default=False)
+
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("role",)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mentorship", "user"], name="one_request_per_person")]
@@ -687,6 +733,12 @@ class Feedback(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     submitted_on = models.DateField(default=timezone.localdate)
 
+    PERSONAL_FIELDS = ()
+    NON_PERSONAL_FIELDS = ("role",)
+    # Written by a person but stored with no link to them (so deletion cannot find whose it is);
+    # names of deleted people are still taken out of it.
+    ANONYMOUS_FIELDS = ("comment",)
+
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
@@ -702,6 +754,9 @@ class Consent(models.Model):
     purpose = models.CharField(max_length=50, default="mentorship")
     version = models.CharField(max_length=20)
     given_at = models.DateTimeField(default=timezone.now)
+
+    PERSONAL_FIELDS = ()  # deleted with the account
+    NON_PERSONAL_FIELDS = ("purpose", "version")
 
     class Meta:
         ordering = ["-given_at"]

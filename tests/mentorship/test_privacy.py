@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -206,7 +208,9 @@ def test_deleting_a_founder_unlinks_them_from_their_venture(client, story):
     client.post(reverse("mentorship:delete_account"), {"confirmation": "pw"})
     venture = Venture.objects.get(pk=story["venture"].pk)
     assert list(venture.founders.all()) == [founder]
-    assert MentorshipStatusChange.objects.get(comment="cofounder's words").changed_by is None
+    # What they wrote goes; the change itself (statuses, date) stays, by no one.
+    change = MentorshipStatusChange.objects.get(mentorship=story["mentorship"])
+    assert (change.to_status, change.comment, change.changed_by) == ("active", "", None)
     assert Meeting.objects.filter(mentorship=story["mentorship"], logged_by__isnull=True).get().notes == ""
     # The other founder's data is untouched.
     assert get_user_model().objects.filter(pk=founder.pk).exists()
@@ -227,3 +231,92 @@ def test_deleting_an_account_with_no_mentorship_data(user_factory):
     user = user_factory("nothing")
     privacy.delete_account(user)
     assert not get_user_model().objects.filter(username="nothing").exists()
+
+
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+
+@pytest.mark.parametrize("model", privacy.mentorship_models(), ids=lambda m: m.__name__)
+def test_every_text_field_is_declared_personal_or_not(model):
+    """A new text field must be declared, so deletion cannot forget it (see mentorship.models)."""
+    declared = {
+        "personal": set(getattr(model, "PERSONAL_FIELDS", ())),
+        "non-personal": set(getattr(model, "NON_PERSONAL_FIELDS", ())),
+        "anonymous": set(getattr(model, "ANONYMOUS_FIELDS", ())),
+    }
+    text_fields = {f.name for f in model._meta.concrete_fields if isinstance(f, TEXT_FIELDS)}
+    every = set().union(*declared.values())
+    assert text_fields - every == set(), f"{model.__name__}: declare these in PERSONAL_FIELDS or not"
+    assert every - text_fields == set(), f"{model.__name__}: declared fields that are not text fields"
+    for (a, fields_a), (b, fields_b) in itertools.combinations(declared.items(), 2):
+        assert not fields_a & fields_b, f"{model.__name__}: {fields_a & fields_b} both {a} and {b}"
+
+
+def test_no_mentorship_model_keeps_revisions():
+    # Revisions hold copies of every field; delete_account would have to rewrite them too.
+    from wagtail.models import RevisionMixin
+
+    assert not [m for m in privacy.mentorship_models() if issubclass(m, RevisionMixin)]
+
+
+def test_others_words_lose_the_deleted_persons_names(client, story, staff_user):
+    """What others wrote about the person stays, without their names: staff's comments, audit log."""
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    from mentorship import services
+
+    mentorship = story["mentorship"]
+    services.change_status(
+        mentorship, "on_hold", user=staff_user, comment="Mira Mentor is away; MIRA mentor."
+    )
+    log(story["mentor"], "wagtail.edit", user=staff_user, data={"names": ["Mira Mentor", 3]})
+    client.force_login(story["people"]["mentor"])
+    client.post(reverse("mentorship:delete_account"), {"confirmation": "pw"})
+    change = MentorshipStatusChange.objects.get(to_status="on_hold")
+    assert change.comment == "[removed] is away; [removed]."
+    assert change.changed_by == staff_user
+    entry = ModelLogEntry.objects.get(object_id=str(story["mentor"].pk), action="wagtail.edit")
+    assert entry.label == "[removed]" and entry.data == {"names": ["[removed]", 3]}
+    # Others keep what they wrote that does not name the person.
+    assert Venture.objects.get(pk=story["venture"].pk).need_statement == "We need help with funding"
+
+
+def test_a_venture_with_a_founder_left_keeps_its_name(client, story):
+    client.force_login(story["people"]["cofounder"])
+    client.post(reverse("mentorship:delete_account"), {"confirmation": "pw"})
+    venture = Venture.objects.get(pk=story["venture"].pk)
+    assert venture.name == "Couriers Co-op" and venture.need_statement == "We need help with funding"
+
+
+def test_the_last_founder_leaving_anonymises_the_venture(client, story):
+    for key in ("cofounder", "founder"):
+        client.force_login(story["people"][key])
+        client.post(reverse("mentorship:delete_account"), {"confirmation": "pw"})
+    venture = Venture.objects.get(pk=story["venture"].pk)
+    assert (venture.name, venture.need_statement, venture.website) == (
+        privacy.ANONYMISED_VENTURE_NAME,
+        "",
+        "",
+    )
+    application = story["application"]
+    application.refresh_from_db()
+    assert application.motivation == ""
+    assert list(application.preferences.values_list("rank", "reason")) == [(1, "")]
+    proposal = Proposal.objects.get(pk=story["proposal"].pk)
+    assert proposal.explanation == "" and proposal.status == Proposal.Status.SENT
+    assert Mentorship.objects.filter(venture=venture).count() == 1
+
+
+def test_deletion_ends_the_persons_sessions_everywhere(client, story):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    other_device = Client()
+    other_device.force_login(story["people"]["mentor"])
+    Client().force_login(story["people"]["founder"])
+    client.force_login(story["people"]["mentor"])
+    client.post(reverse("mentorship:delete_account"), {"confirmation": "pw"})
+    users = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
+    assert users == {str(story["people"]["founder"].pk)}
+    assert other_device.get(reverse("mentorship:my_proposals")).status_code == 302
