@@ -6,15 +6,30 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .text import html_to_text, summarise
+from .text import html_to_text, strip_control_deep, summarise
 
 FEED_SIZE = 50
+
+
+class CleanAtom1Feed(Atom1Feed):
+    """Atom without the characters XML 1.0 cannot carry. The models keep them out of the catalogue;
+    this holds when a row still has one, which would otherwise fail the whole feed for everyone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_clean(args), **_clean(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_clean(args), **_clean(kwargs))
+
+
+def _clean(values):
+    return strip_control_deep(values, multiline=True)
 
 
 class NewEntriesFeed(Feed):
     """Served by the directory page (route `feed/`), which it is given so links follow its URL."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def __init__(self, directory_page):
         super().__init__()

@@ -36,6 +36,15 @@ from wagtail.search import index
 
 from .forms import EntryForm
 from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType, Topic
+from .text import (
+    html_to_text,
+    safe_links,
+    safe_web_url,
+    strip_control,
+    strip_control_deep,
+    validate_links,
+    validate_web_url,
+)
 
 __all__ = [
     "Activity",
@@ -54,12 +63,51 @@ __all__ = [
 ]
 
 
-class Source(models.Model):
+class CleanText:
+    """Text is saved without control characters, whatever writes it (an editor's form, a public
+    submission accepted, code): one-line fields lose their line breaks, multi-line ones (text and
+    rich text) keep newlines and tabs, and the strings inside `text_json_fields` are cleaned too.
+    Runs in model validation (so a form's instance, and the revision saved from it, is clean) and
+    again on save(). Importers write in bulk past save(): their records are cleaned the same way
+    (importers.records)."""
+
+    text_json_fields: tuple[str, ...] = ()
+
+    def strip_control_characters(self):
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname, None)
+            if isinstance(field, models.TextField) and isinstance(value, str):
+                setattr(self, field.attname, strip_control(value, multiline=True))
+            elif isinstance(field, models.CharField) and isinstance(value, str):
+                setattr(self, field.attname, strip_control(value))
+            elif field.name in self.text_json_fields and value is not None:
+                setattr(self, field.attname, strip_control_deep(value))
+
+    def clean(self):
+        super().clean()
+        self.strip_control_characters()
+
+    def drop_unsafe_addresses(self):
+        """Blank an address field that is not a web address: code that saves without validating
+        (publishing an old revision, say) must not store one either."""
+        for field in self._meta.concrete_fields:
+            if validate_web_url in field.validators:
+                value = getattr(self, field.attname, None)
+                if value and not safe_web_url(value):
+                    setattr(self, field.attname, "")
+
+    def save(self, *args, **kwargs):
+        self.strip_control_characters()
+        self.drop_unsafe_addresses()
+        super().save(*args, **kwargs)
+
+
+class Source(CleanText, models.Model):
     """A public listing the catalogue draws on, with the terms its data comes under."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True, validators=[validate_web_url])
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     attribution = models.CharField(_("attribution"), max_length=300, blank=True)
     trusted = models.BooleanField(
@@ -125,6 +173,7 @@ class EntryTag(TaggedItemBase):
 
 
 class Entry(
+    CleanText,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -141,11 +190,12 @@ class Entry(
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
     other_names = models.JSONField(_("other names"), default=list, blank=True)
-    website = models.URLField(_("website"), max_length=500, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True, validators=[validate_web_url])
     links = models.JSONField(
         _("other links"),
         default=list,
         blank=True,
+        validators=[validate_links],
         help_text=_('A list of {"label": ..., "url": ...} objects.'),
     )
     summary = models.CharField(_("summary"), max_length=500, blank=True)
@@ -232,8 +282,10 @@ class Entry(
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    logo_url = models.URLField(_("logo address"), max_length=2000, blank=True)
-    source_code_url = models.URLField(_("open-source repository"), max_length=500, blank=True)
+    logo_url = models.URLField(_("logo address"), max_length=2000, blank=True, validators=[validate_web_url])
+    source_code_url = models.URLField(
+        _("open-source repository"), max_length=500, blank=True, validators=[validate_web_url]
+    )
     tools = models.JSONField(_("tools used"), default=list, blank=True)
     tags = ClusterTaggableManager(through=EntryTag, blank=True)
 
@@ -267,6 +319,12 @@ class Entry(
 
     objects = EntryQuerySet.as_manager()
     base_form_class = EntryForm
+    text_json_fields = ("other_names", "links", "languages", "tools")
+
+    def drop_unsafe_addresses(self):
+        super().drop_unsafe_addresses()
+        if self.links:
+            self.links = safe_links(self.links)
 
     # Imports index once per run (search.indexing), not row by row.
     search_auto_update = True
@@ -376,7 +434,6 @@ class Entry(
     def folded_text(self):
         """Names, places, summary and description without accents, so "Tierra Comun" finds "Tierra Común"
         on PostgreSQL too (its full-text search keeps accents; SQLite's folds them)."""
-        from .text import html_to_text
 
         text = " ".join(
             [
@@ -410,7 +467,8 @@ class Entry(
 
     @cached_property
     def public_links(self):
-        return [link for link in (self.links or []) if isinstance(link, dict) and link.get("url")]
+        # Only web addresses, even if a row holds something else (written before validation).
+        return safe_links(self.links)
 
     @property
     def public_contacts(self) -> list[tuple[str, str, str]]:
@@ -458,7 +516,7 @@ class LocalisedText(NamedTuple):
     description_lang: str | None
 
 
-class EntryTranslation(models.Model):
+class EntryTranslation(CleanText, models.Model):
     """The summary and description of an entry in one of the interface's languages."""
 
     entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="translations")
@@ -481,7 +539,7 @@ class EntryTranslation(models.Model):
         return f"{self.entry_id}:{self.language}"
 
 
-class EntryIdentifier(models.Model):
+class EntryIdentifier(CleanText, models.Model):
     """An id another register gives the organisation, shared across listings.
 
     Schemes: ``cuk`` (Co-operatives UK organisation id, also used by ESSGlobal files),
@@ -509,7 +567,9 @@ class SourceRecord(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="source_records")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="records")
     external_id = models.CharField(_("id in the source"), max_length=255)
-    record_url = models.URLField(_("address in the source"), max_length=2000, blank=True)
+    record_url = models.URLField(
+        _("address in the source"), max_length=2000, blank=True, validators=[validate_web_url]
+    )
     raw = models.JSONField(_("raw record"), default=dict)
     content_hash = models.CharField(max_length=64)
     first_seen = models.DateTimeField(_("first seen"))
@@ -525,7 +585,7 @@ class SourceRecord(models.Model):
         return f"{self.source.slug}:{self.external_id}"
 
 
-class Submission(models.Model):
+class Submission(CleanText, models.Model):
     """A proposal from the public: a new co-op, or a change to an entry, waiting for an editor.
 
     The submitter's name and email are personal data: editors see them, nothing public does.
@@ -539,6 +599,8 @@ class Submission(models.Model):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
+
+    text_json_fields = ("data",)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     entry = models.ForeignKey(

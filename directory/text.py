@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from anyascii import anyascii
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 ALLOWED_TAGS = {
     "p",
@@ -43,13 +47,122 @@ def sanitise_html(value: str) -> str:
     return cleaned.strip()
 
 
+# Characters no text in the catalogue keeps: C0 and C1 controls, DEL, lone surrogates and the
+# non-characters XML 1.0 refuses (one in a name took the Atom feed down for everyone).
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+_SPACE_CONTROLS = re.compile(r"[\t\x0b\x0c\x1c-\x1f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control(value, multiline: bool = False) -> str:
+    """`value` without control characters. Those that separate words (tabs, vertical tabs, form
+    feeds) become a space and line breaks a newline; a multi-line text keeps its newlines and tabs,
+    a one-line text has them as spaces. Nothing else about the text changes."""
+    if value is None:
+        return ""
+    text = _LINE_BREAKS.sub("\n", str(value))
+    if multiline:
+        text = _SPACE_CONTROLS.sub(lambda m: m.group() if m.group() == "\t" else " ", text)
+    else:
+        text = _SPACE_CONTROLS.sub(" ", text.replace("\n", " "))
+    return _CONTROLS.sub("", text)
+
+
+def strip_control_deep(value, multiline: bool = False):
+    """strip_control() through the strings of a JSON value (lists and dicts of them)."""
+    if isinstance(value, str):
+        return strip_control(value, multiline)
+    if isinstance(value, list | tuple):
+        return type(value)(strip_control_deep(item, multiline) for item in value)
+    if isinstance(value, dict):
+        return {strip_control(k): strip_control_deep(v, multiline) for k, v in value.items()}
+    return value
+
+
 def clean_text(value) -> str:
     """One line of plain text: no control characters, single spaces."""
     if value is None:
         return ""
-    text = str(value).replace("\u00a0", " ")
-    text = "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch >= " ")
-    return _WHITESPACE.sub(" ", text.replace("\n", " ")).strip()
+    text = strip_control(str(value).replace("\u00a0", " "))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+# Web addresses -----------------------------------------------------------------------------
+# The one rule for every field that holds an address, whatever writes it (the admin, the public
+# forms, importers, the crawler) and wherever it is shown: an absolute http(s) URL with a host,
+# without credentials, whitespace or control characters. Anything else (javascript:, data:,
+# vbscript:, a relative path) is not a web address a visitor may be sent to.
+WEB_SCHEMES = ("http", "https")
+_url_syntax = URLValidator(schemes=list(WEB_SCHEMES))
+_UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+
+
+def _web_url_problem(value) -> str:
+    if not isinstance(value, str) or not value:
+        return "not text"
+    if _UNSAFE_IN_URL.search(value):
+        return "whitespace, a control character or a backslash"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "unreadable"
+    if parts.scheme.lower() not in WEB_SCHEMES or not value.lower().startswith(("http://", "https://")):
+        return "not http or https"
+    if not parts.hostname:
+        return "no host"
+    if "@" in parts.netloc:
+        return "credentials"
+    try:
+        _url_syntax(value)
+    except ValidationError:
+        return "not a web address"
+    return ""
+
+
+def safe_web_url(value) -> str:
+    """`value` when it is a web address a visitor may be sent to, else ''."""
+    return "" if _web_url_problem(value) else value
+
+
+def validate_web_url(value) -> None:
+    """The model and form validator for every URL field of the catalogue."""
+    if _web_url_problem(value):
+        raise ValidationError(
+            _("Enter a full web address starting with http:// or https://."), code="invalid_url"
+        )
+
+
+def validate_links(value) -> None:
+    """An entry's other links: a list of {"label": text, "url": web address}."""
+    if value in (None, "", []):
+        return
+    if not isinstance(value, list):
+        raise ValidationError(_('Enter a list of {"label": ..., "url": ...} objects.'), code="invalid_links")
+    for position, link in enumerate(value, start=1):
+        if not isinstance(link, dict) or not isinstance(link.get("label", ""), str):
+            raise ValidationError(
+                _('Link %(n)s is not a {"label": ..., "url": ...} object.'),
+                code="invalid_links",
+                params={"n": position},
+            )
+        if _web_url_problem(link.get("url")):
+            raise ValidationError(
+                _("Link %(n)s: enter a full web address starting with http:// or https://."),
+                code="invalid_url",
+                params={"n": position},
+            )
+
+
+def safe_links(value) -> list[dict]:
+    """The links of `value` that pass validate_links, labels without control characters."""
+    if not isinstance(value, list):
+        return []
+    kept = []
+    for link in value:
+        if isinstance(link, dict) and safe_web_url(link.get("url")):
+            label = link.get("label", "")
+            kept.append({**link, "label": clean_text(label) if isinstance(label, str) else ""})
+    return kept
 
 
 def text_to_html(value: str) -> str:

@@ -11,10 +11,13 @@ from urllib.parse import urlsplit, urlunsplit
 from directory.fields import (  # noqa: F401  (importers name them from here)
     LIST_FIELDS,
     MULTI_TERM_FIELDS,
+    MULTILINE_FIELDS,
     SCALAR_FIELDS,
     SOURCED_FIELDS,
     TERM_FIELDS,
+    URL_FIELDS,
 )
+from directory.text import safe_links, safe_web_url, strip_control, strip_control_deep
 
 # The entry fields a record may carry are directory.fields'. Taxonomy fields hold
 # slugs or names; the loader turns them into terms.
@@ -49,11 +52,35 @@ class Record:
         unknown = set(self.fields) - ALL_FIELDS
         if unknown:
             raise ValueError(f"unknown record fields: {sorted(unknown)}")
-        # Empty values carry no information: drop them so they never blank a field.
-        self.fields = {k: v for k, v in self.fields.items() if v not in (None, "", [], {})}
+        self.fields = self._tidy(self.fields)
+        self.record_url = safe_web_url(self.record_url)
         self.identifiers = {
             str(k): str(v).strip() for k, v in self.identifiers.items() if v and str(v).strip()
         }
+
+    def _tidy(self, fields: dict) -> dict:
+        """The catalogue's rules for text and addresses, whichever source made the record (they
+        reach the database in bulk, past the models' own cleaning): no control characters, and
+        only web addresses in address fields and links."""
+        tidy = {}
+        for key, value in fields.items():
+            if key in URL_FIELDS:
+                if value and not safe_web_url(value):
+                    self.warnings.append(f"{key} {str(value)[:80]!r} is not a web address")
+                    value = ""
+            elif key == "links":
+                kept = safe_links(value)
+                if len(kept) != len(value or []):
+                    self.warnings.append(f"{len(value or []) - len(kept)} link(s) are not web addresses")
+                value = kept
+            elif isinstance(value, str):
+                value = strip_control(value, multiline=key in MULTILINE_FIELDS)
+            elif isinstance(value, (list, dict)) and key not in SPECIAL_FIELDS:
+                value = strip_control_deep(value)
+            # Empty values carry no information: drop them so they never blank a field.
+            if value not in (None, "", [], {}):
+                tidy[key] = value
+        return tidy
 
     @property
     def name(self) -> str:
@@ -102,7 +129,7 @@ def normalise_url(value: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, parts.query, parts.fragment))
+    return safe_web_url(urlunsplit((scheme, netloc, path, parts.query, parts.fragment)))
 
 
 def domain_of(url: str) -> str:

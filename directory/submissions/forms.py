@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from directory.text import strip_control, validate_web_url
+
 # The entry fields a submitter may propose, in the order the forms and the editors' review show them.
 ENTRY_FIELDS = [
     "name",
@@ -32,21 +34,42 @@ phone_validator = RegexValidator(
 )
 
 
+class PlainTextField(forms.CharField):
+    """Text from the public without control characters: a one-line field has none, a multi-line one
+    keeps its newlines and tabs (the models strip them too; stripping here keeps them out of the
+    submission editors review, and a stray NUL is dropped instead of refusing the form)."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_control(value, multiline=self.multiline).strip() if value else value
+
+
 def language_choices():
     return [("", _("Not sure"))] + [(code, name) for code, name in settings.LANGUAGES]
 
 
 class EntryFieldsForm(forms.Form):
-    name = forms.CharField(label=_("Name of the co-op"), max_length=255)
-    website = forms.URLField(label=_("Website"), max_length=500, required=False, assume_scheme="https")
-    summary = forms.CharField(
+    name = PlainTextField(label=_("Name of the co-op"), max_length=255)
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_url],
+    )
+    summary = PlainTextField(
         label=_("Summary"),
         max_length=500,
         required=False,
         help_text=_("One or two sentences: what it does and for whom."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    description = forms.CharField(
+    description = PlainTextField(
+        multiline=True,
         label=_("Description"),
         max_length=5000,
         required=False,
@@ -59,10 +82,10 @@ class EntryFieldsForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=lambda: [("", "—")] + list(countries)
     )
-    locality = forms.CharField(label=_("Town or city"), max_length=200, required=False)
+    locality = PlainTextField(label=_("Town or city"), max_length=200, required=False)
     founded_year = forms.IntegerField(label=_("Year founded"), required=False, min_value=1700, max_value=2100)
 
-    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_name = PlainTextField(label=_("Contact name"), max_length=200, required=False)
     contact_name_public = forms.BooleanField(
         label=_("Show the contact name on the public page"), required=False
     )
@@ -70,7 +93,7 @@ class EntryFieldsForm(forms.Form):
     contact_email_public = forms.BooleanField(
         label=_("Show the contact email on the public page"), required=False
     )
-    contact_phone = forms.CharField(
+    contact_phone = PlainTextField(
         label=_("Contact phone"), max_length=50, required=False, validators=[phone_validator]
     )
     contact_phone_public = forms.BooleanField(
@@ -86,13 +109,14 @@ class EntryFieldsForm(forms.Form):
 
 
 class SubmitterForm(forms.Form):
-    message = forms.CharField(
+    message = PlainTextField(
+        multiline=True,
         label=_("Anything the editors should know"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    submitter_name = forms.CharField(label=_("Your name"), max_length=200)
+    submitter_name = PlainTextField(label=_("Your name"), max_length=200)
     submitter_email = forms.EmailField(
         label=_("Your email"), help_text=_("Only the editors see it, to ask you about this submission.")
     )
@@ -118,7 +142,8 @@ class ChangeForm(EntryFieldsForm, SubmitterForm):
     """ "Suggest a change to this entry": the public facts come pre-filled; contact fields start empty
     (an entry's private contact details are never put in a public page)."""
 
-    message = forms.CharField(
+    message = PlainTextField(
+        multiline=True,
         label=_("What should change, and how do you know?"),
         max_length=2000,
         required=False,

@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from directory.text import safe_web_url
+
 register = template.Library()
 
 
@@ -37,3 +39,10 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def web_url(value) -> str:
+    """An address from entry data as an href or src: a web address (http or https) or nothing.
+    The models refuse anything else; this holds even for a row written before they did."""
+    return safe_web_url(value)
