@@ -171,7 +171,8 @@ WAGTAILSEARCH_BACKENDS = {
     # SQLite FTS5 on SQLite, PostgreSQL full-text search on PostgreSQL.
     # "simple": no stemming, so PostgreSQL matches words as SQLite FTS5 and the
     # search-server analyzers do (the same hits on every engine).
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
+    # search.backend: the database backend with typed queries reduced to their words (no 500 on `"`).
+    "default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"},
 }
 # The catalogue's search engine: "database" (the default), "elasticsearch" or "opensearch",
 # or the dotted path of an engine class. See the README's Search section.
@@ -214,6 +215,14 @@ PORTAL_HTTP_TIMEOUT = (
     env.float("PORTAL_HTTP_READ_TIMEOUT", default=30.0),
 )
 PORTAL_HTTP_MAX_BYTES = env.int("PORTAL_HTTP_MAX_BYTES", default=50 * 1024 * 1024)
+# One fetch ends by this many seconds, however slowly the server drips its bytes; a
+# Retry-After longer than PORTAL_HTTP_MAX_RETRY_AFTER (or than the time left) is not waited
+# for: the fetch fails and says so.
+PORTAL_HTTP_TOTAL_TIMEOUT = env.float("PORTAL_HTTP_TOTAL_TIMEOUT", default=60.0)
+PORTAL_HTTP_MAX_RETRY_AFTER = env.float("PORTAL_HTTP_MAX_RETRY_AFTER", default=60.0)
+# Imports started from the admin name their config; these folders hold configs beside
+# importers/listings/ (a config's data is read from http(s) or PORTAL_SNAPSHOTS only).
+PORTAL_IMPORT_CONFIG_DIRS = env.list("PORTAL_IMPORT_CONFIG_DIRS", default=[])
 # Production never fetches private, loopback or link-local addresses; tests allow
 # 127.0.0.1 (PORTAL_HTTP_PRIVATE_ALLOWLIST takes addresses or networks).
 PORTAL_HTTP_ALLOW_PRIVATE = env.bool("PORTAL_HTTP_ALLOW_PRIVATE", default=False)
