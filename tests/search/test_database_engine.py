@@ -186,3 +186,14 @@ def test_a_big_reindex_gives_postgresql_fresh_statistics(catalogue_loaded, monke
     monkeypatch.setattr(indexing, "ANALYZE_AFTER", len(ids))
     indexing.index_entries(ids)
     assert planned_rows() == len(ids)
+
+
+def test_a_snippet_is_escaped_exactly_once():
+    from types import SimpleNamespace
+
+    from search.engines.database import DatabaseEngine
+
+    entry = SimpleNamespace(pk=1, summary="Ordering & delivery with <b>bold</b> couriers", description="")
+    [marked] = DatabaseEngine.highlights([entry], "delivery").values()
+    assert "&amp; <mark>delivery</mark>" in marked
+    assert "&amp;amp;" not in marked and "<b>" not in marked
