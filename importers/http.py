@@ -28,9 +28,17 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 MAX_REDIRECTS = 5
+UTF_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),  # before UTF-16's, which it starts with
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 class FetchError(Exception):
@@ -59,19 +67,39 @@ class FetchResult:
 
 
 def decode(content: bytes, declared: str | None = None) -> str:
-    """Bytes to text: a BOM, then UTF-8, then the declared charset, then Windows-1252.
+    """Bytes to text: a BOM, then a declared UTF-16/32, then UTF-8, the declared charset, Windows-1252.
 
-    UTF-8 goes before the declared charset because servers often declare Latin-1
-    for UTF-8 bodies, and Latin-1 decoding never fails.
+    UTF-8 goes before other declared charsets because servers often declare Latin-1
+    for UTF-8 bodies, and Latin-1 decoding never fails. A declared UTF-16 or UTF-32 goes
+    first: their text is often valid UTF-8 too (ASCII letters with NUL bytes between them).
     """
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="replace")
+    for bom, encoding in UTF_BOMS:
+        if content.startswith(bom):
+            return content[len(bom) :].decode(encoding, errors="replace")
+    wide = _wide_encoding(content, declared)
+    if wide:
+        return content.decode(wide, errors="replace")
     for encoding in filter(None, ["utf-8", declared]):
         try:
             return content.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
     return content.decode("cp1252", errors="replace")
+
+
+def _wide_encoding(content: bytes, declared: str | None) -> str | None:
+    """A declared UTF-16 or UTF-32 with its byte order, read from where the NUL bytes are."""
+    name = (declared or "").lower().replace("_", "-")
+    if not name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
+        return None
+    width = 4 if "32" in name else 2
+    if name.endswith(("le", "be")):
+        return f"utf-{width * 8}-{name[-2:]}"
+    sample = content[:4096]
+    # Without a BOM: ASCII-range text has its NUL bytes last (little-endian) or first (big-endian).
+    little = sample[width - 1 :: width].count(0)
+    big = sample[0::width].count(0)
+    return f"utf-{width * 8}-{'be' if big > little else 'le'}"
 
 
 # Ranges that are never fetched, whatever Python's `ipaddress` says: the IANA special-purpose
@@ -163,6 +191,95 @@ class RefusedAddress(Exception):
         self.host, self.address = host, address
 
 
+class RetryAfterTooLong(Exception):
+    """The server asked to wait longer than the fetcher will; nothing more was sent."""
+
+    def __init__(self, seconds: float, limit: float, why: str):
+        super().__init__(f"Retry-After {seconds:.0f} s")
+        self.seconds, self.limit, self.why = seconds, limit, why
+
+
+class Deadline:
+    """The end of one fetch: when it passes, the fetch's sockets are shut, whatever they wait for.
+
+    Timeouts bound each wait for a byte, not the whole: a server sending one byte every few
+    seconds (headers or body) never trips them. A timer shuts the sockets down at the
+    deadline, which wakes a blocked read at once; the fetch then reports the deadline.
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+
+    @classmethod
+    def current(cls) -> Deadline | None:
+        return getattr(cls._current, "deadline", None)
+
+    def __enter__(self):
+        self._outer = Deadline.current()
+        Deadline._current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        Deadline._current.deadline = self._outer
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            if not self.expired:
+                if all(known is not sock for known in self._sockets):
+                    self._sockets.append(sock)
+                return
+        _shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def capped_retry(max_retry_after: float):
+    """urllib3's Retry, with Retry-After capped, and a malformed one read as no header at all."""
+
+    class CappedRetry(Retry):
+        def get_retry_after(self, response):
+            value = response.headers.get("Retry-After")
+            if value is None:
+                return None
+            try:
+                seconds = self.parse_retry_after(value)
+            except InvalidHeader:
+                return None  # "Retry-After: soon": the usual backoff, as if none were given
+            if seconds > max_retry_after:
+                raise RetryAfterTooLong(seconds, max_retry_after, "the longest this portal waits")
+            deadline = Deadline.current()
+            if deadline is not None and seconds > deadline.remaining():
+                raise RetryAfterTooLong(seconds, deadline.seconds, "the time left for this fetch")
+            return seconds
+
+    return CappedRetry
+
+
 def guarded_adapter(allowed, **kwargs) -> HTTPAdapter:
     """An HTTPAdapter whose connections check the address they reached before sending anything.
 
@@ -176,15 +293,29 @@ def guarded_adapter(allowed, **kwargs) -> HTTPAdapter:
         if not allowed(address):
             sock.close()
             raise RefusedAddress(connection.host, address)
+        watched(sock)
         return sock
+
+    def watched(sock):
+        deadline = Deadline.current()
+        if deadline is not None and sock is not None:
+            deadline.watch(sock)
 
     class GuardedHTTPConnection(HTTPConnection):
         def _new_conn(self):
             return checked(self, super()._new_conn())
 
+        def getresponse(self, *args, **kwargs):  # a pooled connection is watched again
+            watched(self.sock)
+            return super().getresponse(*args, **kwargs)
+
     class GuardedHTTPSConnection(HTTPSConnection):
         def _new_conn(self):  # before the TLS handshake
             return checked(self, super()._new_conn())
+
+        def getresponse(self, *args, **kwargs):
+            watched(self.sock)
+            return super().getresponse(*args, **kwargs)
 
     class GuardedHTTPPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
@@ -234,12 +365,18 @@ class Fetcher:
         min_interval: float | None = None,
         cache_dir: str | Path | None = None,
         obey_robots: bool | None = None,
+        total_timeout: float | None = None,
+        max_retry_after: float | None = None,
     ):
         self.allow_private = settings.PORTAL_HTTP_ALLOW_PRIVATE if allow_private is None else allow_private
         allowlist = settings.PORTAL_HTTP_PRIVATE_ALLOWLIST if private_allowlist is None else private_allowlist
         self.private_allowlist = [ipaddress.ip_network(n, strict=False) for n in allowlist]
         self.timeout = timeout or settings.PORTAL_HTTP_TIMEOUT
         self.max_bytes = max_bytes or settings.PORTAL_HTTP_MAX_BYTES
+        self.total_timeout = total_timeout or settings.PORTAL_HTTP_TOTAL_TIMEOUT
+        self.max_retry_after = (
+            settings.PORTAL_HTTP_MAX_RETRY_AFTER if max_retry_after is None else max_retry_after
+        )
         self.min_interval = settings.PORTAL_HTTP_MIN_INTERVAL if min_interval is None else min_interval
         self.obey_robots = settings.PORTAL_HTTP_OBEY_ROBOTS if obey_robots is None else obey_robots
         cache_dir = cache_dir if cache_dir is not None else settings.PORTAL_HTTP_CACHE_DIR
@@ -249,7 +386,7 @@ class Fetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.user_agent
         retries = settings.PORTAL_HTTP_RETRIES if retries is None else retries
-        retry = Retry(
+        retry = capped_retry(self.max_retry_after)(
             total=retries,
             connect=retries,
             read=retries,
@@ -325,7 +462,8 @@ class Fetcher:
                     raise FetchError(url, "disallowed by the site's robots.txt")
                 delay = robots.crawl_delay(self.user_agent)
                 if delay:
-                    interval = max(interval, float(delay))
+                    # Capped like Retry-After: a robots.txt cannot park a worker for an hour.
+                    interval = max(interval, min(float(delay), self.max_retry_after))
         _clock.wait(host, interval)
 
     # -------------------------------------------------------------- cache
@@ -374,6 +512,12 @@ class Fetcher:
             return self.session.get(
                 url, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
             )
+        except RetryAfterTooLong as error:
+            raise FetchError(
+                url,
+                f"the server asks to wait {error.seconds:.0f} s before trying again, longer than "
+                f"{error.why} ({error.limit:.0f} s); not retried",
+            ) from error
         except RefusedAddress as error:
             raise FetchError(
                 url,
@@ -392,6 +536,18 @@ class Fetcher:
             raise FetchError(url, f"connection failed ({type(error).__name__})") from error
 
     def get(self, url: str, headers: dict | None = None) -> FetchResult:
+        """GET a URL within the whole-fetch deadline (PORTAL_HTTP_TOTAL_TIMEOUT), or raise FetchError."""
+        with Deadline(self.total_timeout) as deadline:
+            try:
+                return self._get(url, headers, deadline)
+            except Exception as error:
+                if deadline.expired:
+                    raise FetchError(
+                        url, f"took longer than {self.total_timeout:g} s, the limit for one fetch"
+                    ) from error
+                raise
+
+    def _get(self, url: str, headers: dict | None, deadline: Deadline) -> FetchResult:
         meta, conditional = self._cached(url)
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
@@ -418,6 +574,8 @@ class Fetcher:
                 if response.status_code >= 400:
                     raise FetchError(current, f"HTTP {response.status_code}", status=response.status_code)
                 content = self._read(current, response)
+                if deadline.expired:  # a close-delimited body the deadline cut looks whole
+                    raise FetchError(current, "deadline")
                 content_type = response.headers.get("Content-Type", "")
                 result = FetchResult(
                     url=url,

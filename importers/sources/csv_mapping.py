@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from django.conf import settings as django_settings
 from django.conf.locale import LANG_INFO
 from django_countries import countries
 
@@ -38,7 +39,7 @@ from ..records import (
     RecordError,
     normalise_url,
 )
-from .base import ListingSource, SourceUnavailable
+from .base import ConfigName, ListingSource, SourceUnavailable, cut_short
 
 LISTINGS_DIR = Path(__file__).resolve().parents[1] / "listings"
 
@@ -67,18 +68,53 @@ LEADING_AND = re.compile(r"^(?:and|&)\s+", re.I)  # "Hosting, cloud, and IT cons
 
 
 # ----------------------------------------------------------------- config files
+CONFIG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\.ya?ml)?$")
+
+
+def config_dirs() -> list[Path]:
+    """Where named configs live: the bundled ones, then PORTAL_IMPORT_CONFIG_DIRS."""
+    extra = getattr(django_settings, "PORTAL_IMPORT_CONFIG_DIRS", None) or []
+    return [LISTINGS_DIR, *(Path(folder) for folder in extra)]
+
+
+def allowed_configs() -> dict[str, Path]:
+    """Every config an import may be started with by name: {name: path}, the first folder winning.
+
+    A file that is a symlink leading out of its folder is not offered.
+    """
+    found: dict[str, Path] = {}
+    for folder in config_dirs():
+        base = folder.resolve()
+        for pattern in ("*.yaml", "*.yml"):
+            for path in sorted(base.glob(pattern)):
+                if path.is_file() and path.resolve().is_relative_to(base):
+                    found.setdefault(path.stem, path.resolve())
+    return dict(sorted(found.items()))
+
+
 def config_path(config: str, kind: str = "config") -> Path:
-    """A config given as a path, or as a name in importers/listings/."""
-    path = Path(config).expanduser()
-    if path.is_file():
-        return path
-    for suffix in (".yaml", ".yml"):
-        candidate = LISTINGS_DIR / f"{config}{suffix}"
-        if "/" not in config and candidate.is_file():
-            return candidate
-    known = sorted(p.stem for p in LISTINGS_DIR.glob("*.yaml"))
+    """A config named in importers/listings/ or PORTAL_IMPORT_CONFIG_DIRS, or the operator's path.
+
+    A `ConfigName` (what the admin sends) is looked up by name only.
+    """
+    name = str(config)
+    known = allowed_configs()
+    if CONFIG_NAME.fullmatch(name):
+        stem = re.sub(r"\.ya?ml$", "", name)
+        if stem in known:
+            return known[stem]
+    if not isinstance(config, ConfigName):
+        path = Path(name).expanduser()
+        if path.is_file():
+            return path
+        raise SourceUnavailable(
+            f"no {kind} {name!r}: not a file, nor a name in importers/listings or "
+            f"PORTAL_IMPORT_CONFIG_DIRS ({', '.join(known) or 'none'})"
+        )
     raise SourceUnavailable(
-        f"no {kind} {config!r}: not a file, nor a name in importers/listings ({', '.join(known) or 'none'})"
+        f"no {kind} named {name[:200]!r}: an import started from the admin names one of the "
+        f"configs in importers/listings or PORTAL_IMPORT_CONFIG_DIRS ({', '.join(known) or 'none'}), "
+        "never a path"
     )
 
 
@@ -584,6 +620,9 @@ class CsvMappingSource(ListingSource):
             return len(wanted & {_fold(h) for h in headers}), len(headers)
 
         delimiter = max(candidates, key=lambda d: score(d))  # the first best keeps the sniffed one
+        cut = cut_short(text, delimiter)
+        if cut:
+            raise SourceUnavailable(cut)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         headers = [clean_text(h).lstrip("\ufeff") for h in next(reader)]
         self.headers = headers

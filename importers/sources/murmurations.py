@@ -72,7 +72,7 @@ from directory.text import clean_text, summarise, text_to_html
 
 from .. import geo
 from ..records import Record, RecordError, link_label, normalise_url
-from .base import ListingSource, SourceUnavailable
+from .base import ListingSource, LocalFile, SourceUnavailable, WebAddress
 
 logger = logging.getLogger(__name__)
 
@@ -161,17 +161,27 @@ class MurmurationsSource(ListingSource):
 
     # --------------------------------------------------------------- reading
     def read(self, location: str) -> bytes:
-        path = Path(location)
-        if not location.startswith(("http://", "https://")) and path.is_dir():
-            if not any(path.glob("*.json")):
-                raise SourceUnavailable(f"no *.json profiles in {path}")
-            return b""
-        return super().read(index_url(location))
+        where = self.resolve(location)
+        if isinstance(where, LocalFile):
+            if where.path.is_dir():
+                if not any(where.path.glob("*.json")):
+                    raise SourceUnavailable(f"no *.json profiles in {where.path}")
+                return b""
+            return super().read(where)
+        return super().read(WebAddress(index_url(where.url)))
+
+    def _granted_folder(self, location: str) -> Path | None:
+        """The folder of profiles location() granted, when `location` names it."""
+        granted = self._granted
+        if isinstance(granted, LocalFile) and str(location) == str(granted) and granted.path.is_dir():
+            return granted.path
+        return None
 
     def parse(self, data: bytes, location: str = "") -> Iterator[Record | RecordError]:
         is_url = location.startswith(("http://", "https://"))
-        if location and not is_url and Path(location).is_dir():
-            yield from self.parse_folder(Path(location))
+        folder = self._granted_folder(location) if location and not is_url else None
+        if folder is not None:
+            yield from self.parse_folder(folder)
             return
         try:
             document = json.loads(self.text(data))

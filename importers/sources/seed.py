@@ -9,7 +9,7 @@ import yaml
 from directory.text import clean_text, text_to_html
 
 from ..records import Record, RecordError, normalise_url
-from .base import ListingSource
+from .base import ListingSource, LocalFile
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "directory" / "seed" / "catalogue.yaml"
 PASSTHROUGH = (
@@ -40,8 +40,10 @@ class SeedSource(ListingSource):
 
     file = SEED_FILE
 
-    def location(self, file=None, url=None):
-        return str(file or url or self.file)
+    def where(self, file=None, url=None):
+        if file or url:
+            return super().where(file=file, url=url)
+        return LocalFile(Path(self.file), "bundled")
 
     def parse(self, data: bytes, location: str = ""):
         try:
