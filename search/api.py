@@ -8,12 +8,17 @@ Views, the API and the search box call this; which engine answers is a setting
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from .limits import QueryTimeLimit, time_limit
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -151,4 +156,11 @@ def autocomplete(text: str, limit: int = 8) -> list[tuple[str, str]]:
     text = " ".join(word for word in clean_query(text).split() if len(word) >= 2)
     if len(text) < 2:
         return []
-    return get_engine().autocomplete(text, max(1, min(int(limit), 20)))
+    # Suggestions are worth little once they are late: past the limit there are none.
+    seconds = getattr(settings, "PORTAL_AUTOCOMPLETE_TIME_LIMIT", 1.0)
+    try:
+        with time_limit(seconds):
+            return get_engine().autocomplete(text, max(1, min(int(limit), 20)))
+    except QueryTimeLimit:
+        logger.warning("autocomplete for %r stopped after %s s", text, seconds)
+        return []

@@ -132,3 +132,37 @@ def test_search_sql_holds_at_most_the_bounded_words(client):
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert f"zz{MAX_QUERY_WORDS - 1}" in sql
     assert f"zz{MAX_QUERY_WORDS}" not in sql
+
+
+SLOW_SQL = {
+    # A query that runs for minutes unless it is stopped.
+    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",
+    "postgresql": "SELECT pg_sleep(30)",
+}
+
+
+def test_a_query_past_its_time_limit_is_stopped_and_the_connection_still_works():
+    from search.limits import QueryTimeLimit, time_limit
+
+    with pytest.raises(QueryTimeLimit):
+        with time_limit(0.2):
+            with connection.cursor() as cursor:
+                cursor.execute(SLOW_SQL[connection.vendor])
+                cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "0"
+
+
+def test_autocomplete_past_its_time_limit_answers_no_suggestions(client, settings, caplog):
+    assert client.get("/directory/autocomplete/", {"q": "platform co"}).json()
+    settings.PORTAL_AUTOCOMPLETE_TIME_LIMIT = 1e-9
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL's timeout is counted in whole milliseconds; the limit itself is tested above")
+    response = client.get("/directory/autocomplete/", {"q": "platform co"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert "stopped after" in caplog.text
