@@ -314,7 +314,8 @@ def test_script_payloads_written_through_every_channel_never_run(new_page, porta
 
     payloads = len(TEXT_PAYLOADS) + len(URL_PAYLOADS)
     print(
-        f"\nxss: {payloads} payloads ({len(TEXT_PAYLOADS)} markup, {len(URL_PAYLOADS)} addresses) x 3 channels "
+        f"\nxss: {payloads} payloads ({len(TEXT_PAYLOADS)} markup, {len(URL_PAYLOADS)} addresses) "
+        "x 3 channels "
         f"(add form + review queue, admin edit, suggest form); {refused_websites} websites and "
         f"{refused_links} admin links refused; {audit.pages} page loads checked, {audit.links} links "
         f"clicked, feed and 2 API entries read; 0 scripts ran, 0 elements injected, 0 dialogs"
