@@ -11,7 +11,10 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from portal.admin_policy import PolicyScopedBulkActionMixin, RuledChooserViewSet, register_chooser_rule
+
 from .admin_actions import PublishEntriesBulkAction, UnpublishEntriesBulkAction
+from .choosers import entry_choices_for, submission_choices_for
 from .models import (
     Activity,
     Category,
@@ -21,6 +24,7 @@ from .models import (
     OrganisationType,
     Source,
     Status,
+    Submission,
     Topic,
 )
 from .submissions.admin import SubmissionViewSet
@@ -64,6 +68,7 @@ class EntryViewSet(SnippetViewSet):
     ordering = ["name"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    chooser_viewset_class = RuledChooserViewSet
 
     def get_queryset(self, request):
         return Entry.objects.select_related("category", "latest_revision", "live_revision")
@@ -122,5 +127,17 @@ def register_review_queue_menu_item():
     )
 
 
-hooks.register("register_bulk_action", PublishEntriesBulkAction)
-hooks.register("register_bulk_action", UnpublishEntriesBulkAction)
+register_chooser_rule(Entry, entry_choices_for)
+register_chooser_rule(Submission, submission_choices_for)
+
+
+class ScopedPublishEntriesBulkAction(PolicyScopedBulkActionMixin, PublishEntriesBulkAction):
+    pass
+
+
+class ScopedUnpublishEntriesBulkAction(PolicyScopedBulkActionMixin, UnpublishEntriesBulkAction):
+    pass
+
+
+hooks.register("register_bulk_action", ScopedPublishEntriesBulkAction)
+hooks.register("register_bulk_action", ScopedUnpublishEntriesBulkAction)

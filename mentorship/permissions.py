@@ -6,13 +6,18 @@
   those cohorts.
 - Everyone else, directory editors included, sees nothing here unless a superuser grants it.
 
-The admin views, the services and the permission tests all ask these functions.
+The admin views, the services and the permission tests all ask these functions. Wagtail asks them too:
+`IncubatorScopedPolicy` is the registered permission policy of every mentorship model, so Wagtail's own
+views (edit, inspect, history, usage, delete, bulk actions, choosers, listing buttons) check a user's
+Django permission *and* that the object is inside the user's incubators.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from mentorship.models import (
     Application,
@@ -123,12 +128,7 @@ def mentors_for(user):
         return MentorProfile.objects.none()
     if user.is_superuser:
         return MentorProfile.objects.all()
-    cohorts = cohorts_for(user).values("pk")
-    return MentorProfile.objects.filter(
-        Q(cohorts__in=cohorts)
-        | Q(mentorships__cohort__in=cohorts)
-        | Q(proposals__application__cohort__in=cohorts)
-    ).distinct()
+    return mentors_in(cohorts_for(user))
 
 
 def ventures_for(user):
@@ -137,7 +137,21 @@ def ventures_for(user):
         return Venture.objects.none()
     if user.is_superuser:
         return Venture.objects.all()
-    return Venture.objects.filter(applications__cohort__in=cohorts_for(user).values("pk")).distinct()
+    return ventures_in(cohorts_for(user))
+
+
+def mentors_in(cohorts):
+    """Mentors taking part in these cohorts: in the pool, or through a proposal or mentorship."""
+    cohorts = cohorts.values("pk")
+    return MentorProfile.objects.filter(
+        Q(cohorts__in=cohorts)
+        | Q(mentorships__cohort__in=cohorts)
+        | Q(proposals__application__cohort__in=cohorts)
+    ).distinct()
+
+
+def ventures_in(cohorts):
+    return Venture.objects.filter(applications__cohort__in=cohorts.values("pk")).distinct()
 
 
 def queryset_for(user, model):
@@ -156,6 +170,23 @@ def can_manage(user, obj) -> bool:
     if obj is None or obj.pk is None:
         return False
     return queryset_for(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def programme_choices_for(user):
+    """Programmes a chooser may offer: the user's own and those shown on the site (never others' hidden)."""
+    if _active(user) and user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(pk__in=programmes_for(user).values("pk")) | Q(is_public=True))
+
+
+def chooser_queryset_for(user, *, model):
+    """What a chooser (modal, results, "chosen") may name: page editors choose among public programmes and
+    mentors, staff among their own rows too; nobody sees another incubator's hidden rows."""
+    if model is MentorProfile:
+        return mentor_choices_for(user)
+    if model is Programme:
+        return programme_choices_for(user)
+    return queryset_for(user, model)
 
 
 def mentor_choices_for(user):
@@ -184,3 +215,34 @@ def ensure_incubator_group(incubator: Incubator) -> Group:
         )
     group.permissions.add(*Permission.objects.filter(wanted))
     return group
+
+
+class IncubatorScopedPolicy(ModelPermissionPolicy):
+    """Django's model permissions, limited to the rows `queryset_for` gives the user.
+
+    Registered for every mentorship model (see `register_policies`), so any Wagtail view that asks the
+    policy about an instance, or for the instances a user may act on, gets the incubator's scope without
+    knowing about incubators.
+    """
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and can_manage(user, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions) and can_manage(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return queryset_for(user, self.model)
+
+
+#: Every model the mentorship admin shows, all scoped by incubator.
+SCOPED_MODELS = (*INCUBATOR_PATH, MentorProfile, Venture)
+
+
+def register_policies():
+    """Make `IncubatorScopedPolicy` the permission policy Wagtail uses for every mentorship model."""
+    for model in SCOPED_MODELS:
+        if not isinstance(policy_registry.get_by_type(model, fallback=False), IncubatorScopedPolicy):
+            register_permission_policy(model, IncubatorScopedPolicy(model), exact_class=True)

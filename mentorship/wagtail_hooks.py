@@ -1,12 +1,15 @@
 """How incubator staff run programmes in the Wagtail admin: snippets, scoped to their own incubator.
 
-Every listing, edit, inspect, delete and chooser view asks `mentorship.permissions` which rows the user
-may see; a row outside that scope answers 404, as if it did not exist. The workflow's own pages (run
-matching, review a run, propose by hand, change a mentorship's status, spreadsheets) are in
-`mentorship.admin_views`.
+Every listing, edit, inspect, delete, bulk action and chooser view asks `mentorship.permissions` which
+rows the user may see (bulk actions and choosers through `portal.admin_policy`, which asks the registered
+policy and chooser rule); a row outside that scope answers 404, as if it did not exist. The workflow's
+own pages (run matching, review a run, propose by hand, change a mentorship's status, spreadsheets) are
+in `mentorship.admin_views`.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django import forms
 from django.http import Http404
@@ -19,9 +22,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from directory.choosers import entry_choices_for
+from portal.admin_policy import RuledChooserViewSet, register_chooser_rule
 
 from . import admin_views
 from .models import (
@@ -37,13 +42,20 @@ from .models import (
     Venture,
 )
 from .permissions import (
+    SCOPED_MODELS,
+    can_manage,
+    chooser_queryset_for,
     cohorts_for,
     mentor_choices_for,
     mentors_for,
     programmes_for,
     queryset_for,
+    register_policies,
     ventures_for,
 )
+
+# Before any viewset asks for a policy (it would get Wagtail's unscoped fallback).
+register_policies()
 
 # ---------------------------------------------------------------------------------------------------
 # Views that see only the user's own rows
@@ -54,7 +66,7 @@ class ScopedObjectMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        if not queryset_for(self.request.user, type(obj)).filter(pk=obj.pk).exists():
+        if not can_manage(self.request.user, obj):
             raise Http404
         return obj
 
@@ -79,28 +91,8 @@ class ScopedUsageView(ScopedObjectMixin, snippet_views.UsageView):
     pass
 
 
-class ScopedChooseView(snippet_chooser.ChooseView):
-    def get_object_list(self):
-        return _chooser_queryset(self.request.user, self.model_class)
-
-
-class ScopedChooseResultsView(snippet_chooser.ChooseResultsView):
-    def get_object_list(self):
-        return _chooser_queryset(self.request.user, self.model_class)
-
-
-def _chooser_queryset(user, model):
-    """Page editors choose among public mentors and all programmes; staff among their own rows too."""
-    if model is MentorProfile:
-        return mentor_choices_for(user)
-    if model is Programme and not user.is_superuser:
-        return Programme.objects.all()  # programmes are public: their pages are on the site
-    return queryset_for(user, model)
-
-
-class ScopedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
-    choose_view_class = ScopedChooseView
-    choose_results_view_class = ScopedChooseResultsView
+for _model in SCOPED_MODELS:
+    register_chooser_rule(_model, functools.partial(chooser_queryset_for, model=_model))
 
 
 class ScopedSnippetViewSet(SnippetViewSet):
@@ -109,7 +101,7 @@ class ScopedSnippetViewSet(SnippetViewSet):
     inspect_view_class = ScopedInspectView
     history_view_class = ScopedHistoryView
     usage_view_class = ScopedUsageView
-    chooser_viewset_class = ScopedChooserViewSet
+    chooser_viewset_class = RuledChooserViewSet
     copy_view_enabled = False
 
     base_form_class = None
@@ -139,6 +131,9 @@ class ScopedForm(WagtailAdminModelForm):
             "venture": ventures_for(user),
             "mentors": mentor_choices_for(user),
             "excluded_ventures": ventures_for(user),
+            "entry": entry_choices_for(user),
+            "home_coop": entry_choices_for(user),
+            "founder_coops": entry_choices_for(user),
         }
         for name, queryset in limits.items():
             field = self.fields.get(name)

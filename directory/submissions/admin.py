@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from directory.forms import apply_editor_changes
 from directory.models import Entry, Submission
 from directory.text import text_to_html
+from portal.admin_policy import RuledChooserViewSet
 
 from .forms import PROPOSED_FIELDS
 
@@ -186,6 +187,7 @@ class SubmissionViewSet(SnippetViewSet):
     filterset_class = SubmissionFilterSet
     ordering = ["-created_at"]
     copy_view_enabled = False
+    chooser_viewset_class = RuledChooserViewSet
 
     def get_queryset(self, request):
         return Submission.objects.select_related("entry")
