@@ -330,7 +330,7 @@ def spreadsheet_page(request, pk):
             mapping = form.mapping()
             text = _read_upload(form.cleaned_data["file"])
             run = spreadsheets.import_mentors if kind == "mentors" else spreadsheets.import_ventures
-            report = run(io.StringIO(text), mapping, cohort=cohort)
+            report = run(io.StringIO(text), mapping, cohort=cohort, user=request.user)
         except spreadsheets.StructureError as error:
             messages.error(request, str(error))
         else:

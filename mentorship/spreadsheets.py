@@ -16,6 +16,16 @@ Without a mapping, a column whose heading is the field's name (any case) is used
 - topics and sectors are matched to the taxonomies by slug or name; unknown ones are reported and left out;
 - importing the same sheet again updates the same people: mentors and founders are found by email.
   Accounts made by an import get an unusable password and are not emailed.
+
+Who an import may touch (its `Reach`): staff import for their own incubators. A row may create a person
+whose address is new to the portal, or update a person already taking part in one of the importer's
+cohorts (a mentor in a pool, a proposal or a mentorship; a founder of a venture that applied); any other
+address is left alone, reported as "not changed" with one message whatever the reason (another
+incubator's mentor, an account that has nothing to do with mentorship, a staff, editor or superuser
+account: an import never attaches a profile to those). A profile made or updated by an import is never
+made public: mentors choose that themselves on their own page. Preferred mentors are looked up among
+the importer's mentors and those listed publicly, and an address outside those gets the same answer
+whether or not it exists.
 """
 
 from __future__ import annotations
@@ -40,7 +50,8 @@ from django.utils.translation import gettext as _
 from directory.taxonomies import Activity, Topic
 from directory.text import spreadsheet_safe
 
-from .models import Application, MentorProfile, Mentorship, Preference, Stage, Venture
+from .models import Application, Cohort, MentorProfile, Mentorship, Preference, Stage, Venture
+from .permissions import mentors_for, mentors_in, ventures_for, ventures_in
 
 MAX_BYTES = 5 * 1024 * 1024
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{2,4})?$")
@@ -112,6 +123,55 @@ class ImportReport:
 
 class RowError(Exception):
     pass
+
+
+def _out_of_reach() -> RowError:
+    # One message for every reason, so a sheet cannot be used to learn what an address is.
+    return RowError(
+        _(
+            "not changed: this address belongs to someone outside your incubator's cohorts; "
+            "an import only creates people new to the portal and updates your own"
+        )
+    )
+
+
+@dataclass
+class Reach:
+    """The people an import may update: mentors and ventures of some cohorts, or everyone's."""
+
+    mentors: Any
+    ventures: Any
+
+    @classmethod
+    def of_user(cls, user) -> Reach:
+        """What this person manages in the admin (`mentorship.permissions`)."""
+        return cls(mentors_for(user), ventures_for(user))
+
+    @classmethod
+    def of_incubator(cls, incubator) -> Reach:
+        cohorts = Cohort.objects.filter(programme__incubator=incubator)
+        return cls(mentors_in(cohorts), ventures_in(cohorts))
+
+    @classmethod
+    def everyone(cls) -> Reach:
+        """An operator's command with no cohort: every mentorship person (never privileged accounts)."""
+        return cls(MentorProfile.objects.all(), Venture.objects.all())
+
+    def has_person(self, user) -> bool:
+        return self.mentors.filter(user=user).exists() or self.ventures.filter(founders=user).exists()
+
+
+def _reach(user, cohort) -> Reach:
+    if user is not None:
+        return Reach.of_user(user)
+    if cohort is not None:
+        return Reach.of_incubator(cohort.programme.incubator)
+    return Reach.everyone()
+
+
+def _privileged(user) -> bool:
+    """Accounts of staff, editors, moderators and superusers never get a profile from a sheet."""
+    return user.is_superuser or user.is_staff or user.groups.exists()
 
 
 def load_mapping(text: str) -> Mapping:
@@ -284,11 +344,14 @@ def _stage(value: str) -> str:
     )
 
 
-def _account(email: str, name: str):
-    """The account with this email, or a new one with an unusable password (nobody is emailed)."""
+def _account(email: str, name: str, reach: Reach):
+    """The account with this email if it is one of the reach's people, or a new one with an unusable
+    password (nobody is emailed); any other existing account is out of reach."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is not None:
+        if _privileged(user) or not reach.has_person(user):
+            raise _out_of_reach()
         return user, False
     base = slugify(email.split("@")[0])[:120] or "person"
     username, n = base, 1
@@ -306,12 +369,16 @@ def _account(email: str, name: str):
 # Imports
 
 
-def import_mentors(file: TextIO, mapping: Mapping | None = None, *, cohort=None) -> ImportReport:
-    """Create or update mentor profiles (by email), and add them to the cohort when one is given."""
-    return _import_rows("mentors", MENTOR_FIELDS, _import_mentor, file, mapping, cohort)
+def import_mentors(file: TextIO, mapping: Mapping | None = None, *, cohort=None, user=None) -> ImportReport:
+    """Create or update mentor profiles (by email), and add them to the cohort when one is given.
+
+    `user` is the person importing: the rows reach only their incubators' people (see `Reach`); without
+    one, the cohort's incubator's, or (no cohort either: an operator's command) every mentorship person's.
+    """
+    return _import_rows("mentors", MENTOR_FIELDS, _import_mentor, file, mapping, cohort, _reach(user, cohort))
 
 
-def _import_mentor(row, mapping, line, report, cohort) -> bool:
+def _import_mentor(row, mapping, line, report, cohort, reach) -> bool:
     name = row.get("name", "")
     if not name:
         raise RowError(_("no name"))
@@ -330,15 +397,25 @@ def _import_mentor(row, mapping, line, report, cohort) -> bool:
     for name_ in ("expertise", "bio"):
         if name_ in row:
             values[name_] = row[name_]
-    if "public" in row:
-        values["is_public"] = row["public"].casefold() in TRUE_WORDS
+    if row.get("public", "").casefold() in TRUE_WORDS:
+        report.warnings.append(
+            {
+                "line": line,
+                "reason": _(
+                    "“public” left as it was: mentors choose themselves whether to appear in the "
+                    "public mentor directory"
+                ),
+            }
+        )
     topics = _terms(Topic, row["topics"], mapping, line, report, _("topic")) if "topics" in row else None
     sectors = (
         _terms(Activity, row["sectors"], mapping, line, report, _("sector")) if "sectors" in row else None
     )
 
-    user, _new_user = _account(email, name)
+    user, _new_user = _account(email, name, reach)
     mentor = MentorProfile.objects.filter(user=user).first()
+    if mentor is not None and not reach.mentors.filter(pk=mentor.pk).exists():
+        raise _out_of_reach()
     created = mentor is None
     if created:
         mentor = MentorProfile(user=user)
@@ -358,20 +435,23 @@ def _import_mentor(row, mapping, line, report, cohort) -> bool:
     return created
 
 
-def import_ventures(file: TextIO, mapping: Mapping | None = None, *, cohort=None) -> ImportReport:
+def import_ventures(file: TextIO, mapping: Mapping | None = None, *, cohort=None, user=None) -> ImportReport:
     """Create or update ventures (by a founder's email and the venture's name), with their application to
-    the cohort when one is given, and their preferred mentors (by the mentors' emails)."""
-    return _import_rows("ventures", VENTURE_FIELDS, _import_venture, file, mapping, cohort)
+    the cohort when one is given, and their preferred mentors (by the mentors' emails). `user` as for
+    `import_mentors`."""
+    return _import_rows(
+        "ventures", VENTURE_FIELDS, _import_venture, file, mapping, cohort, _reach(user, cohort)
+    )
 
 
-def _import_rows(kind, fields, import_row, file, mapping, cohort) -> ImportReport:
+def _import_rows(kind, fields, import_row, file, mapping, cohort, reach) -> ImportReport:
     """Each row in its own transaction: a bad row is reported and skipped, the others are kept."""
     mapping = mapping or Mapping()
     report = ImportReport(kind)
     for line, row in _rows(file, mapping, fields):
         try:
             with transaction.atomic():
-                created = import_row(row, mapping, line, report, cohort)
+                created = import_row(row, mapping, line, report, cohort, reach)
         except RowError as error:
             report.skipped += 1
             report.errors.append({"line": line, "reason": str(error)})
@@ -383,7 +463,7 @@ def _import_rows(kind, fields, import_row, file, mapping, cohort) -> ImportRepor
     return report
 
 
-def _import_venture(row, mapping, line, report, cohort) -> bool:
+def _import_venture(row, mapping, line, report, cohort, reach) -> bool:
     name = row.get("name", "")
     if not name:
         raise RowError(_("no name"))
@@ -406,17 +486,28 @@ def _import_venture(row, mapping, line, report, cohort) -> bool:
     if row.get("preferred_mentors"):
         if cohort is None:
             raise RowError(_("preferred mentors need a cohort to apply to"))
+        choosable = MentorProfile.objects.filter(
+            Q(pk__in=reach.mentors.values("pk")) | Q(pk__in=MentorProfile.objects.listed().values("pk"))
+        )
         for mentor_email in mapping.split(row["preferred_mentors"]):
-            mentor = MentorProfile.objects.filter(user__email__iexact=mentor_email).first()
+            mentor = choosable.filter(user__email__iexact=mentor_email).first()
             if mentor is None:
-                raise RowError(_("no mentor has the email “%(email)s”") % {"email": mentor_email})
+                raise RowError(
+                    _(
+                        "“%(email)s” is not the address of a mentor of your cohorts or of the public "
+                        "mentor directory"
+                    )
+                    % {"email": mentor_email}
+                )
             if mentor not in preferred:
                 preferred.append(mentor)
         if len(preferred) > 5:
             raise RowError(_("at most five preferred mentors"))
 
-    founder, _new = _account(email, "")
+    founder, _new = _account(email, "", reach)
     venture = Venture.objects.filter(founders=founder, name__iexact=name).first()
+    if venture is not None and not reach.ventures.filter(pk=venture.pk).exists():
+        raise _out_of_reach()
     created = venture is None
     if created:
         venture = Venture()

@@ -162,3 +162,132 @@ def test_the_commands(cohort, tmp_path, capsys, mentor_factory, application_fact
     assert _rows(out.read_text(encoding="utf-8"))[0]["mentor"] == "Ada Okafor"
     call_command("export_matches", "--cohort", str(cohort.pk))
     assert capsys.readouterr().out.startswith("venture,mentor,score")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Who an import may touch (issue 11, item 2): through the admin upload, as staff of one incubator.
+
+
+def _upload(client, cohort, kind, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("mentorship_admin:spreadsheets", args=[cohort.pk])
+    sheet = SimpleUploadedFile("sheet.csv", text.encode())
+    response = client.post(url, {"kind": kind, "file": sheet})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _reasons(page):
+    import re
+
+    return re.findall(r"<li>Line \d+: ([^<]*)</li>", page)
+
+
+@pytest.fixture
+def b_mentor(mentor_factory, other_cohort, user_factory):
+    account = user_factory("b-mentor", email="b.mentor@example.org")
+    return mentor_factory("B's mentor", user=account, cohort=other_cohort, bio="B bio", capacity=1)
+
+
+def test_staff_cannot_overwrite_or_recruit_another_incubators_mentor(staff_client, cohort, b_mentor):
+    page = _upload(
+        staff_client,
+        cohort,
+        "mentors",
+        "name,email,bio,capacity\nTaken Over,b.mentor@example.org,Overwritten,9\n",
+    )
+    b_mentor.refresh_from_db()
+    assert (b_mentor.display_name, b_mentor.bio, b_mentor.capacity) == ("B's mentor", "B bio", 1)
+    assert not cohort.mentors.filter(pk=b_mentor.pk).exists()
+    assert "not changed" in page
+
+
+def test_staff_cannot_overwrite_another_incubators_venture(
+    staff_client, cohort, other_cohort, application_factory, venture_factory, user_factory
+):
+    founder = user_factory("b-founder", email="b.founder@example.org")
+    venture = venture_factory("B Rides", founders=[founder], need_statement="B needs")
+    application_factory(other_cohort, venture)
+    page = _upload(
+        staff_client,
+        cohort,
+        "ventures",
+        "name,email,need_statement\nB Rides,b.founder@example.org,Overwritten\n",
+    )
+    venture.refresh_from_db()
+    assert venture.need_statement == "B needs"
+    assert not Application.objects.filter(venture=venture, cohort=cohort).exists()
+    assert "not changed" in page
+
+
+def test_imports_never_make_profiles_on_privileged_accounts_nor_public_ones(
+    staff_client, cohort, superuser, user_factory
+):
+    from django.contrib.auth.models import Group
+
+    editor = user_factory("an-editor", email="editor.person@example.org")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    page = _upload(
+        staff_client,
+        cohort,
+        "mentors",
+        "name,email,public\n"
+        f"Root,{superuser.email},yes\n"
+        "Editor,editor.person@example.org,yes\n"
+        "New Person,new.person@example.org,yes\n",
+    )
+    assert not MentorProfile.objects.filter(user__in=[superuser, editor]).exists()
+    new = MentorProfile.objects.get(user__email="new.person@example.org")
+    assert new.is_public is False  # only the person may choose to be listed
+    assert not MentorProfile.objects.listed().exists()
+    assert "choose themselves" in page
+
+
+def test_import_messages_do_not_tell_what_an_address_is(
+    staff_client, cohort, b_mentor, superuser, user_factory
+):
+    """Another incubator's mentor, an unrelated account, a superuser: one and the same answer."""
+    user_factory("plain", email="plain.person@example.org")
+    page = _upload(
+        staff_client,
+        cohort,
+        "mentors",
+        "name,email\n"
+        "One,b.mentor@example.org\n"
+        "Two,plain.person@example.org\n"
+        f"Three,{superuser.email}\n",
+    )
+    reasons = _reasons(page)
+    assert len(reasons) == 3 and len(set(reasons)) == 1, reasons
+    assert "b.mentor" not in reasons[0]
+
+    # Preferred mentors: a private mentor of B and an address nobody has get the same answer.
+    page = _upload(
+        staff_client,
+        cohort,
+        "ventures",
+        "name,email,preferred_mentors\n"
+        "V1,v1@example.org,b.mentor@example.org\n"
+        "V2,v2@example.org,nobody.at.all@example.org\n",
+    )
+    first, second = _reasons(page)
+    assert first.replace("b.mentor@example.org", "X") == second.replace("nobody.at.all@example.org", "X")
+    assert "no mentor has" not in page
+
+
+def test_the_command_with_a_cohort_reaches_only_that_incubators_people(cohort, b_mentor, tmp_path):
+    sheet = tmp_path / "mentors.csv"
+    sheet.write_text("name,email,bio\nTaken Over,b.mentor@example.org,Overwritten\n", encoding="utf-8")
+    call_command("import_mentors", "--file", str(sheet), "--cohort", str(cohort.pk), "--json")
+    b_mentor.refresh_from_db()
+    assert b_mentor.bio == "B bio"
+    assert not cohort.mentors.filter(pk=b_mentor.pk).exists()
+
+
+def test_staff_still_update_their_own_people(staff_client, cohort, mentor_factory, user_factory):
+    mine = mentor_factory("Mine", user=user_factory("mine", email="mine@example.org"), cohort=cohort)
+    _upload(staff_client, cohort, "mentors", "name,email,capacity\nMine Renamed,mine@example.org,3\n")
+    mine.refresh_from_db()
+    assert (mine.display_name, mine.capacity) == ("Mine Renamed", 3)
