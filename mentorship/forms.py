@@ -236,7 +236,9 @@ class ApplicationForm(forms.Form):
         self.fields["venture"].queryset = Venture.objects.filter(founders=user).order_by("name")
         self.fields["needs"].queryset = Topic.objects.order_by("name")
         self.fields["sector"].queryset = Activity.objects.order_by("name")
-        mentors = cohort.mentors.filter(user__isnull=False, user__is_active=True).order_by("display_name")
+        # Only mentors who chose to appear publicly are named to applicants: the cohort's private mentors
+        # are matched by staff, never shown to whoever opens the form.
+        mentors = cohort.mentors.listed().order_by("display_name")
         for rank in range(1, MAX_PREFERENCES + 1):
             self.fields[f"mentor_{rank}"] = forms.ModelChoiceField(
                 label=_("Mentor, choice %(rank)s") % {"rank": rank},
