@@ -101,3 +101,51 @@ def test_setup_lets_editors_curate_and_moderators_publish(db):
     moderators = set(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
     assert {"change_entry", "add_activity"} <= editors and "publish_entry" not in editors
     assert {"change_entry", "publish_entry"} <= moderators
+
+
+def test_editors_and_moderators_work_the_submissions_queue(db, client, django_user_model):
+    """Issue 11: the groups had entry permissions but none on submissions, so only superusers could."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from directory.models import Submission
+
+    submission = Submission.objects.create(
+        kind=Submission.Kind.NEW, entry_name="Queue Co-op", data={"name": "Queue Co-op"}, submitter_name="S"
+    )
+    for name in ("Editors", "Moderators"):
+        user = django_user_model.objects.create_user(f"{name.lower()}-member", f"{name}@example.org", "pw")
+        user.groups.add(Group.objects.get(name=name))
+        client.force_login(user)
+        listing = client.get(reverse("wagtailsnippets_directory_submission:list"))
+        assert listing.status_code == 200, name
+        assert "Queue Co-op" in listing.content.decode()
+        review = client.get(reverse("wagtailsnippets_directory_submission:review", args=[submission.pk]))
+        assert review.status_code == 200, name
+
+
+def test_only_editors_see_draft_entries_in_the_entry_chooser(db, client, django_user_model):
+    """Issue 11: incubator staff choose an incubator's co-op among published entries, never drafts."""
+    from django.contrib.auth.models import Group, Permission
+
+    draft = Entry.objects.create(name="Unpublished Draft Co-op", slug="unpublished-draft-co-op", live=False)
+    staff = django_user_model.objects.create_user("staff-person", "staff@example.org", "pw")
+    staff_group = Group.objects.create(name="Some incubator staff")
+    staff_group.permissions.add(Permission.objects.get(codename="access_admin"))
+    staff.groups.add(staff_group)
+    editor = django_user_model.objects.create_user("editor-person", "ed@example.org", "pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    from portal.management.commands.setup_portal import Command as SetupPortal
+
+    SetupPortal().grant_editor_groups()
+    urls = [
+        "/admin/snippets/choose/directory/entry/?q=Unpublished",
+        "/admin/snippets/choose/directory/entry/results/?q=Unpublished",
+        f"/admin/snippets/choose/directory/entry/chosen/{draft.pk}/",
+        f"/admin/snippets/choose/directory/entry/chosen-multiple/?id={draft.pk}",
+    ]
+    client.force_login(staff)
+    for url in urls:
+        assert "Unpublished Draft Co-op" not in client.get(url).content.decode(), url
+    client.force_login(editor)
+    assert "Unpublished Draft Co-op" in client.get(urls[2]).content.decode()
