@@ -1,8 +1,86 @@
 """What the importers record about their runs."""
 
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# A running run that has not written its heartbeat (once per batch) for this long is taken as
+# stopped, wherever its process ran (PORTAL_IMPORT_STALE_AFTER, in seconds).
+STALE_AFTER = 30 * 60
+
+
+def this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def process_started(pid: int) -> datetime | None:
+    """When process `pid` of this machine started (Linux /proc), or None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # The command (field 2) may hold spaces and parentheses: count from the last ")".
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open("/proc/stat") as stat:
+            boot = next(int(line.split()[1]) for line in stat if line.startswith("btime "))
+        ticks = int(fields[19])  # field 22, starttime, in clock ticks since boot
+        return datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), tz=UTC)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def process_alive(pid: int, since: datetime | None = None) -> bool:
+    """Whether process `pid` of this machine is alive and (when known) started before `since`."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    started = process_started(pid)
+    # A process started after the run began is another one that got the number.
+    return not (since and started and started > since + timedelta(seconds=30))
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def mark_stopped(self, source: str | None = None) -> int:
+        """Mark failed the runs still "running" whose process is gone; return how many.
+
+        A run is gone when it ran on this machine and its process no longer exists, or,
+        wherever it ran, its heartbeat is older than PORTAL_IMPORT_STALE_AFTER.
+        Called when the Imports list or the dashboard is shown and before a run of a source starts.
+        """
+        running = self.filter(outcome=ImportRun.Outcome.RUNNING)
+        if source is not None:
+            running = running.filter(source=source)
+        now = timezone.now()
+        stale_after = timedelta(seconds=getattr(settings, "PORTAL_IMPORT_STALE_AFTER", STALE_AFTER))
+        host = this_host()
+        stopped = []
+        for run in running.only("pk", "pid", "host", "started_at", "heartbeat_at"):
+            last_heard = run.heartbeat_at or run.started_at
+            if now - last_heard > stale_after:
+                stopped.append(run)
+            elif run.pid and run.host == host and not process_alive(run.pid, since=run.started_at):
+                stopped.append(run)
+        for run in stopped:
+            last_heard = run.heartbeat_at or run.started_at
+            message = gettext("The process stopped before the run finished (last heard of %(time)s).") % {
+                "time": timezone.localtime(last_heard).strftime("%Y-%m-%d %H:%M:%S")
+            }
+            # Only if it is still running: the run may have finished meanwhile.
+            ImportRun.objects.filter(pk=run.pk, outcome=ImportRun.Outcome.RUNNING).update(
+                outcome=ImportRun.Outcome.FAILED, finished_at=last_heard, message=message
+            )
+        return len(stopped)
 
 
 class ImportRun(models.Model):
@@ -25,6 +103,13 @@ class ImportRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # Where the run's process is, and when it was last heard of (after each batch): a run
+    # whose process is gone is marked failed instead of "running" forever (mark_stopped).
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heard of"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -118,6 +118,7 @@ def import_runs(request):
     from .models import ImportRun
     from .registry import SOURCES
 
+    ImportRun.objects.mark_stopped()  # runs whose process is gone show as failed, not running
     runs = Paginator(ImportRun.objects.all(), 30).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,

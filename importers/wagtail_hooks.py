@@ -41,6 +41,7 @@ class LatestRunsPanel(Component):
     template_name = "importers/admin/latest_runs_panel.html"
 
     def get_context_data(self, parent_context):
+        ImportRun.objects.mark_stopped()  # runs whose process is gone show as failed, not running
         return {
             "runs": list(ImportRun.objects.order_by("-started_at")[:6]),
             "duplicates": DuplicateCandidate.objects.filter(

@@ -3,7 +3,8 @@
 Wagtail keeps its own (database) index up to date through its signal handlers; here
 the catalogue's version changes (so remembered facet counts are recomputed) and a
 search server, when one is configured, is updated through a background task once the
-change is committed.
+change is committed. That task also records the entry's indexed state, so an entry whose
+indexing failed stays "behind" until `search.indexing.index_behind()` catches it up.
 """
 
 from django.db import transaction
@@ -20,10 +21,10 @@ def entry_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
     catalogue_changed(sender)
-    if not uses_search_server():
-        return
     from .tasks import sync_entries_task
 
+    # Every engine, and the record of what the index took (search.indexing.record_indexed),
+    # so a save whose indexing failed (a search server down) is caught up later.
     pk = instance.pk
     transaction.on_commit(lambda: sync_entries_task.enqueue([pk]))
 

@@ -1,14 +1,11 @@
-"""Background work that keeps a search server in step with the catalogue."""
+"""Background work that keeps the search index in step with the catalogue."""
 
 from django_tasks import task
 
 
 @task()
 def sync_entries_task(entry_ids: list[int]) -> int:
-    """(Re)index these entries on the search server; unpublished or deleted ones leave it."""
-    from .api import get_engine
+    """(Re)index these entries in every engine and record it; deleted ones leave a search server."""
+    from .indexing import index_entries
 
-    engine = get_engine()
-    if not hasattr(engine, "index_entries"):
-        return 0
-    return engine.index_entries(entry_ids)
+    return index_entries(entry_ids, bump_version=False)

@@ -5,7 +5,13 @@ own id in its source, then by the website's domain among entries that source
 does not list yet — and creates or updates it. A source only rewrites the fields
 it set itself (``Entry.field_origins``); it fills fields that are empty and leaves
 fields from other sources and editors alone. Unchanged records (same content
-hash) cost no writes. Writes go in batches, each in one transaction.
+hash) cost no writes. Writes go in batches, each in one transaction; a batch that finds
+the database locked by another writer waits and tries again (LOCK_RETRIES), so a busy
+site does not make an import drop records.
+
+The search index is brought up to date at the end of the run for what this run wrote
+and for every entry whose indexed state is behind (`search.indexing.index_behind`),
+so rows written by an earlier run that was killed before indexing are indexed too.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import binascii
 import hashlib
 import io
 import logging
+import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,7 +51,7 @@ from directory.models import (
     Status,
 )
 from directory.text import make_slug, sanitise_html, unique_slug
-from search.indexing import index_entries
+from search.indexing import index_behind
 
 from ..models import DuplicateCandidate
 from ..records import (
@@ -60,6 +68,10 @@ from .duplicates import NameIndex
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A batch that meets "database is locked" (SQLite, another process writing) or a deadlock
+# (PostgreSQL) is tried again this many times, waiting LOCK_BACKOFF s, then twice that...
+LOCK_RETRIES = 6
+LOCK_BACKOFF = 0.5
 # Hosts where many organisations have a page: a shared domain there says nothing.
 SHARED_HOSTS = {
     "facebook.com",
@@ -156,13 +168,25 @@ def describe(record: Record) -> str:
     return f"{where} ({record.name})" if record.name else where
 
 
+def is_lock_error(error: Exception) -> bool:
+    """A write that failed because another transaction held the lock, not because of the data."""
+    cause = error.__cause__ or error
+    text = str(error).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return True
+    # PostgreSQL: deadlock_detected, serialization_failure, lock_not_available.
+    return getattr(cause, "sqlstate", None) in {"40P01", "40001", "55P03"}
+
+
 class _Skip(Exception):
     """A record that cannot be written; its batch goes on without it."""
 
 
 class Loader:
-    def __init__(self, source: Source, *, publish_new: bool | None = None):
+    def __init__(self, source: Source, *, publish_new: bool | None = None, on_batch=None):
         self.source = source
+        # Called after every batch (the runner's heartbeat).
+        self.on_batch = on_batch
         self.publish_new = source.trusted if publish_new is None else publish_new
         self.now = timezone.now()
         self.report = Report(source=source.slug)
@@ -178,7 +202,8 @@ class Loader:
         self._email_validator = EmailValidator()
 
     # ------------------------------------------------------------------ run
-    def load(self, items) -> Report:
+    def load(self, items, *, index: bool = True) -> Report:
+        """Write the records; then, unless `index` is false (dry runs), bring the index up to date."""
         batch: list[Record] = []
         for item in items:
             if isinstance(item, RecordError):
@@ -190,25 +215,42 @@ class Loader:
                 batch = []
         if batch:
             self._load_batch(batch)
-        self.report.indexed = index_entries(self.report.entry_ids)
+        if index:
+            self.report.indexed = self._retrying(lambda: index_behind(self.report.entry_ids))
         return self.report
 
     def _load_batch(self, records: list[Record]):
         # With DEBUG on, Django keeps every query's SQL: drop it, or a big import grows without end.
         reset_queries()
         records = [r for r in (self._prepare(r) for r in records) if r is not None]
-        if not records:
-            return
+        if records:
+            self._write_batch(records)
+        if self.on_batch is not None:
+            self.on_batch(self.report)
+
+    def _write_batch(self, records: list[Record]):
         try:
-            self._write_atomically(records)
+            self._retrying(lambda: self._write_atomically(records))
         except DatabaseError as error:
             # Find the record at fault: write one by one, each in its own transaction.
             logger.warning("batch of %s failed (%s); retrying record by record", len(records), error)
             for record in records:
                 try:
-                    self._write_atomically([record])
+                    self._retrying(lambda record=record: self._write_atomically([record]))
                 except DatabaseError as record_error:
                     self.report.error(describe(record), f"could not be saved: {record_error}")
+
+    def _retrying(self, write):
+        """write(), tried again with growing waits while another writer holds the database's lock."""
+        for attempt in range(LOCK_RETRIES + 1):
+            try:
+                return write()
+            except DatabaseError as error:
+                if attempt == LOCK_RETRIES or not is_lock_error(error):
+                    raise
+                wait = LOCK_BACKOFF * 2**attempt * (0.5 + random.random())
+                logger.warning("database busy (%s); trying again in %.1f s", error, wait)
+                time.sleep(wait)
 
     def _write_atomically(self, records: list[Record]):
         """Write a batch in one transaction; count it only once it has committed."""
@@ -401,6 +443,10 @@ class Loader:
                 m2m[entry.pk].update(entry._pending_relations)
             tally.created += len(new_entries)
 
+        for pk, relations in m2m.items():
+            if relations and pk in entries:
+                # Activities and tags are in the search index: the entry's state changed.
+                changed[pk].add("updated_at")
         updated_entries = [entries[pk] for pk in changed if changed[pk]]
         if updated_entries:
             update_fields = sorted(set().union(*changed.values()) | {"field_origins", "updated_at"})

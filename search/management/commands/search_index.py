@@ -1,19 +1,29 @@
-"""`python manage.py search_index --rebuild [--chunk-size N]`: rebuild the catalogue's search index.
+"""`python manage.py search_index --rebuild | --check [--no-mend] [--chunk-size N]`.
 
-Whatever engine `PORTAL_SEARCH_ENGINE` names: Elasticsearch and OpenSearch get a new
-index, filled in chunks, then the alias moves to it (no downtime); the database engine
+--rebuild: whatever engine `PORTAL_SEARCH_ENGINE` names, Elasticsearch and OpenSearch get a
+new index, filled in chunks, then the alias moves to it (no downtime); the database engine
 re-indexes the entries in Wagtail's search index, as `update_index` does, but for the
 Entry model alone. A progress bar shows on a terminal.
+
+--check: compares each index with the catalogue — Wagtail's database index (every entry,
+drafts included, as the admin searches them) and, when one is configured, the search
+server's (the published entries) — and lists the entries missing, the documents that
+should not be there, and the entries whose indexed state is behind (written by a run
+that was killed before indexing, or saved while the search server was down). It mends
+what it found (indexes the missing and the behind, removes the extra) unless --no-mend
+is given, and exits with status 1 when a difference remains unmended.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from search.api import get_engine
+from search.indexing import differences, mend
 
 DEFAULT_CHUNK_SIZE = 500
 
@@ -76,6 +86,18 @@ class Command(BaseCommand):
             help="index every published entry again (on Elasticsearch/OpenSearch: into a new index)",
         )
         parser.add_argument(
+            "--check",
+            action="store_true",
+            help="compare each index with the catalogue, list the differences and mend them",
+        )
+        parser.add_argument(
+            "--mend",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="with --check: index what is missing or behind, remove what should not be there "
+            "(the default; --no-mend only reports, and exits 1 on a difference)",
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=DEFAULT_CHUNK_SIZE,
@@ -83,11 +105,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not options["rebuild"]:
-            raise CommandError("nothing to do: pass --rebuild")
+        if options["rebuild"] == options["check"]:
+            raise CommandError("pass --rebuild or --check")
         chunk_size = options["chunk_size"]
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1")
+        if options["check"]:
+            return self.check(options["mend"], chunk_size)
 
         engine = get_engine()
         name = type(engine).__name__
@@ -102,3 +126,44 @@ class Command(BaseCommand):
             progress.close()
         where = f" into {engine.alias}" if hasattr(engine, "alias") else ""
         self.stdout.write(f"{name}: indexed {count} entries{where} in {time.monotonic() - started:.1f} s")
+
+    def check(self, mend_it: bool, chunk_size: int) -> None:
+        found, behind = differences()
+        total = self.report(found, behind)
+        if not total:
+            self.stdout.write("no difference")
+            return
+        if not mend_it:
+            raise CommandError(f"{total} entries differ, not mended (run without --no-mend to mend)")
+        sent = mend(found, behind, chunk_size=chunk_size)
+        self.stdout.write(f"mended: {sent} entries indexed again")
+        found, behind = differences()
+        left = self.report(found, behind)
+        if left:
+            raise CommandError(f"{left} entries still differ after mending")
+        self.stdout.write("no difference left")
+
+    def report(self, found, behind) -> int:
+        """Print each engine's counts and differences; return how many entries differ."""
+        for difference in found:
+            self.stdout.write(
+                f"{difference.engine}: {difference.published} published entries, "
+                f"{difference.expected} to index, {difference.indexed} indexed; "
+                f"{len(difference.missing)} missing, {len(difference.extra)} extra"
+            )
+            for label, ids in (("missing", difference.missing), ("extra", difference.extra)):
+                if ids:
+                    self.stdout.write(f"  {label}: {ids_text(ids)}")
+        self.stdout.write(f"behind (changed since indexed, or never indexed): {len(behind)}")
+        if behind:
+            self.stdout.write(f"  {ids_text(behind)}")
+        entries = set(behind)
+        for difference in found:
+            entries |= difference.missing | difference.extra
+        return len(entries)
+
+
+def ids_text(ids, shown: int = 20) -> str:
+    ordered = sorted(ids)
+    text = ", ".join(str(pk) for pk in ordered[:shown])
+    return text + (f" ... and {len(ordered) - shown} more" if len(ordered) > shown else "")
