@@ -380,7 +380,12 @@ class CrawlReport:
 
 
 def entries_to_visit(limit: int | None = None, slugs: Iterable[str] | None = None):
-    """Entries with a website: published first, then the least recently checked (never first)."""
+    """Published entries with a website, the least recently checked (never) first.
+
+    A draft's website may have been typed by anyone into the public form, so the crawl
+    never fetches it on its own: only when the entry is named (an editor's action or
+    ``crawl_homepages --entry``).
+    """
     queryset = (
         Entry.objects.exclude(website="")
         .annotate(last_checked=Max("homepage_checks__checked_at"))
@@ -388,6 +393,8 @@ def entries_to_visit(limit: int | None = None, slugs: Iterable[str] | None = Non
     )
     if slugs:
         queryset = queryset.filter(slug__in=list(slugs))
+    else:
+        queryset = queryset.filter(live=True)
     return queryset[:limit] if limit else queryset
 
 

@@ -367,3 +367,20 @@ def test_command_order_limit_and_json(empty_catalogue, homepages, indexed):
     assert "1 websites checked: 1 answered, 0 failed" in out.getvalue()
     with pytest.raises(Exception, match="no entry with the slug missing"):
         call_command("crawl_homepages", "--entry", "missing")
+
+
+def test_the_crawl_never_visits_a_draft_unless_named(empty_catalogue, homepages, indexed):
+    """A website typed into the public form must not make the server fetch it: drafts wait for an editor."""
+    base, _root = homepages
+    draft = make_entry("draft", f"{base}/zinc.coop/", live=False)
+    make_entry("live", f"{base}/hello.coop/")
+
+    out = io.StringIO()
+    call_command("crawl_homepages", "--json", stdout=out)
+    assert [c["entry"] for c in json.loads(out.getvalue())["checks"]] == ["live"]
+    assert not HomepageCheck.objects.filter(entry=draft).exists()
+
+    # Named explicitly (an editor's or operator's action), the draft's site is checked.
+    out = io.StringIO()
+    call_command("crawl_homepages", "--entry", "draft", "--json", stdout=out)
+    assert [c["entry"] for c in json.loads(out.getvalue())["checks"]] == ["draft"]
