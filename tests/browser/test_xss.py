@@ -229,7 +229,8 @@ def test_script_payloads_written_through_every_channel_never_run(new_page, porta
     edit_url = editor.url
     refused_links = 0
     for url in URL_PAYLOADS:
-        editor.goto(edit_url)
+        if refused_links == 0:
+            editor.goto(edit_url)  # later spellings go into the form the refusal shows again
         links = json.dumps([{"label": "ok", "url": "https://ok.example.org/"}, {"label": "x", "url": url}])
         editor.locator("#id_links").evaluate("(el, v) => { el.value = v; }", links)
         _publish(editor)
