@@ -111,7 +111,7 @@ class Command(BaseCommand):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1")
         if options["check"]:
-            return self.check(options["mend"], chunk_size)
+            return self.check_index(options["mend"], chunk_size)
 
         engine = get_engine()
         name = type(engine).__name__
@@ -127,7 +127,7 @@ class Command(BaseCommand):
         where = f" into {engine.alias}" if hasattr(engine, "alias") else ""
         self.stdout.write(f"{name}: indexed {count} entries{where} in {time.monotonic() - started:.1f} s")
 
-    def check(self, mend_it: bool, chunk_size: int) -> None:
+    def check_index(self, mend_it: bool, chunk_size: int) -> None:
         found, behind = differences()
         total = self.report(found, behind)
         if not total:
