@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .fields import LIST_FIELDS, SCALAR_FIELDS, SOURCED_FIELDS
-from .text import html_to_text
+from .text import editor_safe_html, html_to_text
 
 EDITOR = "editor"
 ANY_SOURCE = "any"  # unlocked: the next source that lists the field takes it over
@@ -73,7 +73,7 @@ def _as_form_value(field, value):
     """A bound field's value as a browser would post it."""
     widget = field.widget.__class__.__name__
     if widget == "DraftailRichTextArea":
-        return field.widget.format_value(value)
+        return field.widget.format_value(editor_safe_html(value) if isinstance(value, str) else value)
     if field.__class__.__name__ == "JSONField" and isinstance(value, (list, dict)):
         return json.dumps(value)
     if isinstance(value, (list, tuple)):

@@ -31,6 +31,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 _WHITESPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Wagtail's rich-text editor reads void elements only when they close themselves: a stored
+# "<p>a<br>b</p>" made the entry's edit form fail ("Unmatched tags: expected br, got p").
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def editor_safe_html(value: str) -> str:
+    """HTML as Wagtail stores it: line breaks written `<br/>`."""
+    return _LINE_BREAK.sub("<br/>", value or "")
 
 
 def sanitise_html(value: str) -> str:
@@ -44,7 +52,7 @@ def sanitise_html(value: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow",
     )
-    return cleaned.strip()
+    return editor_safe_html(cleaned.strip())
 
 
 # Characters no text in the catalogue keeps: C0 and C1 controls, DEL, lone surrogates and the
@@ -170,7 +178,7 @@ def text_to_html(value: str) -> str:
     if not value or not value.strip():
         return ""
     paragraphs = [_WHITESPACE.sub(" ", p).strip() for p in _BLANK_LINES.split(value.strip())]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p)
+    return "".join("<p>" + html.escape(p).replace("\n", "<br/>") + "</p>" for p in paragraphs if p)
 
 
 def html_to_text(value: str) -> str:

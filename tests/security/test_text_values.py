@@ -363,3 +363,16 @@ def test_the_data_migration_cleans_existing_rows():
     assert entry.links == [{"label": "Ok", "url": "https://ok.example/"}]
     assert entry.other_names == ["A B"]
     assert entry.translations.get().summary == "Ré sumé"
+
+
+def test_an_accepted_description_with_a_line_break_stays_editable():
+    """A description with one line break was stored as "<p>a<br>b</p>", which Wagtail's editor
+    cannot read: accepting a suggested change to that entry answered 500."""
+    from wagtail.admin.rich_text import DraftailRichTextArea
+
+    from directory.text import sanitise_html, text_to_html
+
+    widget = DraftailRichTextArea(features=["bold", "italic", "link"])
+    for html in (text_to_html("first line\nsecond line"), sanitise_html("<p>first<br>second</p>")):
+        assert "<br/>" in html
+        assert "second" in widget.format_value(html)
