@@ -128,7 +128,7 @@ def test_a_windows_1252_sheet_with_semicolons(empty_catalogue, tmp_path, file_se
     assert {a.slug for a in oeuvre.activities.all()} == {"edition", "numerique"}
     assert {m.slug for m in oeuvre.member_classes.all()} == {"worker", "user"}
     assert (oeuvre.status, oeuvre.workers_count, oeuvre.founded_year) == ("active", 12, 2015)
-    assert oeuvre.description == '<p>Une maison d\'édition "numérique";<br>à Lyon.</p>'  # a quoted newline
+    assert oeuvre.description == '<p>Une maison d\'édition "numérique";<br/>à Lyon.</p>'  # a quoted newline
     assert oeuvre.summary == 'Une maison d\'édition "numérique"; à Lyon.'
     assert [t.name for t in oeuvre.tags.all()] == ["essai-import"]
     assert oeuvre.organisation_type.slug == "cooperative"
