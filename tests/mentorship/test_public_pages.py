@@ -189,7 +189,9 @@ def test_an_unknown_programme_is_404(client):
 
 @pytest.fixture
 def cohort_mentors(mentor_factory, open_cohort):
-    return [mentor_factory(f"Cohort Mentor {n}", cohort=open_cohort) for n in range(1, 4)]
+    # Founders rank mentors who chose to be listed publicly; a private mentor's name is not
+    # shown on the apply form (issue 11: the form named them to any verified account).
+    return [mentor_factory(f"Cohort Mentor {n}", cohort=open_cohort, is_public=True) for n in range(1, 4)]
 
 
 def application_data(**overrides):
