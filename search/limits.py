@@ -58,12 +58,10 @@ def _postgres_limit(seconds: float):
                 previous = cursor.fetchone()[0]
                 # SET LOCAL lasts until the outermost transaction ends: set it back below.
                 cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
-            try:
-                yield
-            finally:
-                if not connection.needs_rollback:
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            yield
+            # On an error the savepoint's rollback undoes the SET LOCAL; on success set it back.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except DatabaseError as error:
         if getattr(getattr(error, "__cause__", None), "sqlstate", None) == "57014":  # query_canceled
             raise QueryTimeLimit(f"stopped after {seconds:g} s") from error

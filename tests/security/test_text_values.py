@@ -283,12 +283,12 @@ def _entry_with_control_characters() -> Entry:
     EntryTranslation.objects.create(entry=entry, language="fr", summary="Résumé")
     # Written past the model (an old row, a raw update): every reader must still answer.
     Entry.objects.filter(pk=entry.pk).update(
-        name="Feed\x0bRow\x00Co-op",
+        name="Feed\x0bRow\x01Co-op",
         summary="Sum\x1bmary\x07",
         description="<p>De\x0bscription\x01</p>",
         locality="Lo\x0ccality",
         other_names=["Ot\x0bher"],
-        tools=["To\x00ol"],
+        tools=["To\x01ol"],
     )
     EntryTranslation.objects.filter(entry=entry).update(summary="Ré\x0bsumé")
     return entry
@@ -345,7 +345,7 @@ def test_the_data_migration_cleans_existing_rows():
     EntryTranslation.objects.create(entry=entry, language="fr", summary="Ré")
     Entry.objects.filter(pk=entry.pk).update(
         name="Migrated\x0bCo-op",
-        description="<p>Old\x00</p>",
+        description="<p>Old\x01</p>",
         website="javascript:alert(1)",
         logo_url="data:text/html,x",
         links=[
