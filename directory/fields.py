@@ -29,5 +29,5 @@ MULTI_TERM_FIELDS = frozenset({"activities", "member_classes", "tags"})
 SOURCED_FIELDS = SCALAR_FIELDS | LIST_FIELDS | TERM_FIELDS | MULTI_TERM_FIELDS
 # Of those, the ones holding a web address (directory.text.safe_web_url's rule), and the
 # multi-line texts (which keep their newlines when control characters are stripped).
-URL_FIELDS = frozenset({"website", "logo_url", "source_code_url"})
+URL_FIELDS = ("website", "logo_url", "source_code_url")  # in the order problems are reported
 MULTILINE_FIELDS = frozenset({"description"})

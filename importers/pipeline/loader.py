@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import DatabaseError, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -50,7 +50,7 @@ from directory.models import (
     SourceRecord,
     Status,
 )
-from directory.text import make_slug, sanitise_html, unique_slug
+from directory.text import make_slug, sanitise_html, unique_slug, validate_web_url
 from search.indexing import index_behind
 
 from ..models import DuplicateCandidate
@@ -59,6 +59,7 @@ from ..records import (
     MULTI_TERM_FIELDS,
     SCALAR_FIELDS,
     TERM_FIELDS,
+    URL_FIELDS,
     Record,
     RecordError,
     domain_of,
@@ -198,7 +199,6 @@ class Loader:
         self._listed: set[int] | None = None
         self._relations: dict[int, dict[str, list[int]]] = {}
         self._domains: dict[str, list[int]] | None = None
-        self._url_validator = URLValidator(schemes=["http", "https"])
         self._email_validator = EmailValidator()
 
     # ------------------------------------------------------------------ run
@@ -294,11 +294,11 @@ class Loader:
             self.report.warnings.append({"record": label, "reason": message})
         fields = record.fields
         problems = []
-        for key in ("website", "logo_url", "source_code_url"):
+        for key in URL_FIELDS:
             if key in fields:
                 limit = Entry._meta.get_field(key).max_length
                 try:
-                    self._url_validator(fields[key])
+                    validate_web_url(fields[key])
                     if len(fields[key]) > limit:
                         raise ValidationError("too long")
                 except ValidationError:
