@@ -182,7 +182,11 @@ def text_to_html(value: str) -> str:
 
 
 def html_to_text(value: str) -> str:
-    return clean_text(nh3.clean(value or "", tags=set()))
+    """The text of HTML as plain text: "<p>food &amp; drink</p>" is "food & drink".
+
+    nh3 drops the tags but answers escaped text; plain text is escaped once, where it is shown
+    (a search snippet of it read "food &amp;amp; drink", and exports carried "&amp;")."""
+    return clean_text(html.unescape(nh3.clean(value or "", tags=set())))
 
 
 def summarise(text: str, limit: int = 300) -> str:

@@ -10,7 +10,6 @@ of the catalogue and are remembered per catalogue version (see `search.versions`
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -159,10 +158,9 @@ def filter_conditions(filters) -> tuple[list[str], list]:
 
 
 def _strip(html_text: str) -> str:
-    """Plain text of HTML: nh3 answers escaped text (`&amp;`), which snippet() escapes once itself."""
     from directory.text import html_to_text
 
-    return html.unescape(html_to_text(html_text))
+    return html_to_text(html_text)
 
 
 class DatabaseEngine:
