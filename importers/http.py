@@ -301,7 +301,9 @@ def guarded_adapter(allowed, **kwargs) -> HTTPAdapter:
         if deadline is not None and sock is not None:
             deadline.watch(sock)
 
-    class GuardedHTTPConnection(HTTPConnection):
+    class Guarded:
+        """For both connection classes: _new_conn is the TCP connect, before any TLS handshake."""
+
         def _new_conn(self):
             return checked(self, super()._new_conn())
 
@@ -309,13 +311,11 @@ def guarded_adapter(allowed, **kwargs) -> HTTPAdapter:
             watched(self.sock)
             return super().getresponse(*args, **kwargs)
 
-    class GuardedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self):  # before the TLS handshake
-            return checked(self, super()._new_conn())
+    class GuardedHTTPConnection(Guarded, HTTPConnection):
+        pass
 
-        def getresponse(self, *args, **kwargs):
-            watched(self.sock)
-            return super().getresponse(*args, **kwargs)
+    class GuardedHTTPSConnection(Guarded, HTTPSConnection):
+        pass
 
     class GuardedHTTPPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
