@@ -42,8 +42,8 @@ class SourceUnavailable(Exception):
     """The listing could not be read at all (as opposed to a bad record in it)."""
 
 
-def cut_short(text: str, delimiter: str = ",") -> str | None:
-    """Why a CSV's text looks cut in the middle of its last row, or None.
+def refuse_cut_short(text: str, delimiter: str = ",") -> None:
+    """Raise SourceUnavailable when a CSV's text looks cut in the middle of its last row.
 
     HTTP cannot tell a body the server closed early from a whole one when it came with
     neither Content-Length nor chunked framing (the fetcher refuses the cut bodies it can
@@ -52,17 +52,19 @@ def cut_short(text: str, delimiter: str = ",") -> str | None:
     lack any number of rows after it, so none of it is imported.
     """
     if not text or text.endswith(("\n", "\r")):
-        return None
+        return
     reader = csv.reader(text_lines(text.lstrip("\ufeff")), delimiter=delimiter)
     try:
         header, last = next(reader, None), None
         for cells in reader:
             last = cells
     except csv.Error as error:
-        return f"the file ends inside a row ({error}): the download was probably cut short"
+        raise SourceUnavailable(
+            f"the file ends inside a row ({error}): the download was probably cut short"
+        ) from error
     if header is None or last is None or len(last) >= len(header):
-        return None
-    return (
+        return
+    raise SourceUnavailable(
         f"the file ends inside its last row (line {reader.line_num}: {len(last)} of "
         f"{len(header)} cells, and no newline after it): the download was probably cut short"
     )

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from directory.text import clean_text, summarise, text_to_html
 
 from ..records import Record, RecordError, normalise_url
-from .base import ListingSource, SourceUnavailable, cut_short, text_lines
+from .base import ListingSource, SourceUnavailable, refuse_cut_short, text_lines
 
 # The headers of each layout (matched ignoring case and runs of spaces).
 HEADERS_2017 = (
@@ -288,9 +288,7 @@ def read_csv(text: str):
 
     Rows are read one at a time, so a file of any size costs little more than its text.
     """
-    cut = cut_short(text)
-    if cut:
-        raise SourceUnavailable(cut)
+    refuse_cut_short(text)
     reader = csv.reader(text_lines(text.lstrip("\ufeff")))
     try:
         header = next(reader)

@@ -39,7 +39,7 @@ from ..records import (
     RecordError,
     normalise_url,
 )
-from .base import ConfigName, ListingSource, SourceUnavailable, cut_short
+from .base import ConfigName, ListingSource, SourceUnavailable, refuse_cut_short
 
 LISTINGS_DIR = Path(__file__).resolve().parents[1] / "listings"
 
@@ -620,9 +620,7 @@ class CsvMappingSource(ListingSource):
             return len(wanted & {_fold(h) for h in headers}), len(headers)
 
         delimiter = max(candidates, key=lambda d: score(d))  # the first best keeps the sniffed one
-        cut = cut_short(text, delimiter)
-        if cut:
-            raise SourceUnavailable(cut)
+        refuse_cut_short(text, delimiter)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         headers = [clean_text(h).lstrip("\ufeff") for h in next(reader)]
         self.headers = headers

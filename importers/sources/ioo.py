@@ -16,7 +16,7 @@ from directory.text import clean_text, summarise, text_to_html
 
 from .. import geo
 from ..records import Record, RecordError, normalise_url, split_list
-from .base import ListingSource, SourceUnavailable, cut_short
+from .base import ListingSource, SourceUnavailable, refuse_cut_short
 
 STATUS = {
     "open": "active",
@@ -79,9 +79,7 @@ class IooSource(ListingSource):
                 if isinstance(row, dict):
                     yield index, {str(k): "" if v is None else str(v) for k, v in row.items()}
             return
-        cut = cut_short(text)
-        if cut:
-            raise SourceUnavailable(cut)
+        refuse_cut_short(text)
         reader = csv.DictReader(io.StringIO(text, newline=""))
         if not reader.fieldnames or "Name" not in reader.fieldnames:
             raise ValueError("the file has no 'Name' column: is it the IoO directory export?")
