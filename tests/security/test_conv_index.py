@@ -164,7 +164,6 @@ def _records(database_url: str, slug: str) -> int:
         return conn.execute(sql, (slug,)).fetchone()[0]
 
 
-@pytest.mark.skip(reason="did not finish within 8 min on the shared machine (issue 11 item 8): to be fixed")
 def test_sigkill_mid_import_then_a_clean_run_leaves_every_entry_findable(db, shared_data, tmp_path):
     """The tester's case, cut to 1,500 rows: SIGKILL after the first batch, a clean re-run."""
     listing = cut_coops_uk(shared_data, tmp_path / "open_data_organisations_2017-06.csv", rows=1500)

@@ -7,8 +7,6 @@ copy when DATABASE_URL is PostgreSQL; the suite runs once on each).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from .conv_support import cut_coops_uk, database_copy, result, start_worker
@@ -35,11 +33,6 @@ def _names(database_url: str, prefix: str) -> set[str]:
         return {row[0] for row in conn.execute(sql, (prefix + "%",))}
 
 
-@pytest.mark.skipif(
-    not os.environ.get("PORTAL_CONCURRENCY_TESTS"),
-    reason="not yet proven to finish on the shared 2-core machine (issue 11 item 9): "
-    "set PORTAL_CONCURRENCY_TESTS=1 to run it",
-)
 def test_submissions_during_an_import_are_all_saved(db, shared_data, tmp_path):
     listing = cut_coops_uk(shared_data, tmp_path / "open_data_organisations_2017-06.csv", rows=800)
     with database_copy(tmp_path) as url:
