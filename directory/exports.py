@@ -158,7 +158,7 @@ class Exporter:
     """Turns entries into export records; knows the sources and the public page's address."""
 
     def __init__(self, base_url: str = ""):
-        from .pages import DirectoryPage
+        from .models import DirectoryPage
 
         page = DirectoryPage.objects.live().first()
         self.directory_url = base_url.rstrip("/") + (page.url if page and page.url else "/directory/")

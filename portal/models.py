@@ -1,7 +1,7 @@
 """Editorial pages: the home page and the knowledge library (topics, guides, case studies).
 
     HomePage
-    ├── DirectoryPage (directory/pages.py)
+    ├── DirectoryPage (directory/models/pages.py)
     └── LibraryIndexPage            the knowledge library: every guide and case study, by topic
         ├── TopicPage               one per Topic: its guides, case studies, mentors and programmes
         ├── GuidePage
@@ -61,7 +61,7 @@ def home_figures() -> dict[str, int]:
 
 def directory_url() -> str:
     """The directory's address (entry pages are `<it><slug>/`), or "" when there is none."""
-    from directory.pages import DirectoryPage
+    from directory.models import DirectoryPage
 
     page = DirectoryPage.objects.live().only("id", "url_path").first()
     return (page.url or "") if page else ""
@@ -101,7 +101,7 @@ class HomePage(Page):
         return list(published.order_by("-created_at", "name")[:HOME_FEATURED]), False
 
     def get_context(self, request, *args, **kwargs):
-        from directory.pages import DirectoryPage
+        from directory.models import DirectoryPage
         from mentorship.models import Cohort
 
         context = super().get_context(request, *args, **kwargs)

@@ -21,8 +21,17 @@ from rest_framework.views import APIView
 from search.api import MAX_PAGE_SIZE, search
 
 from .. import exports
-from ..models import Activity, Category, Entry, LegalForm, MemberClass, OrganisationType, Status, Topic
-from ..pages import DirectoryPage
+from ..models import (
+    Activity,
+    Category,
+    DirectoryPage,
+    Entry,
+    LegalForm,
+    MemberClass,
+    OrganisationType,
+    Status,
+    Topic,
+)
 from .filters import MAX_VALUES, EntryFilter
 from .serializers import (
     EntryDetailSerializer,

@@ -1,10 +1,11 @@
-"""What a directory entry is, where it came from, and the page that shows them."""
+"""What a directory entry is: the entry itself, its tags and its translations."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from anyascii import anyascii
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -34,105 +35,10 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from .forms import EntryForm
-from .taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType, Topic
-from .text import (
-    html_to_text,
-    safe_links,
-    safe_web_url,
-    strip_control,
-    strip_control_deep,
-    validate_links,
-    validate_web_url,
-)
-
-__all__ = [
-    "Activity",
-    "Category",
-    "LegalForm",
-    "MemberClass",
-    "OrganisationType",
-    "Topic",
-    "Source",
-    "Entry",
-    "EntryTag",
-    "EntryTranslation",
-    "Submission",
-    "EntryIdentifier",
-    "SourceRecord",
-]
-
-
-class CleanText:
-    """Text is saved without control characters, whatever writes it (an editor's form, a public
-    submission accepted, code): one-line fields lose their line breaks, multi-line ones (text and
-    rich text) keep newlines and tabs, and the strings inside `text_json_fields` are cleaned too.
-    Runs in model validation (so a form's instance, and the revision saved from it, is clean) and
-    again on save(). Importers write in bulk past save(): their records are cleaned the same way
-    (importers.records)."""
-
-    text_json_fields: tuple[str, ...] = ()
-
-    def strip_control_characters(self):
-        for field in self._meta.concrete_fields:
-            value = getattr(self, field.attname, None)
-            if isinstance(field, models.TextField) and isinstance(value, str):
-                setattr(self, field.attname, strip_control(value, multiline=True))
-            elif isinstance(field, models.CharField) and isinstance(value, str):
-                setattr(self, field.attname, strip_control(value))
-            elif field.name in self.text_json_fields and value is not None:
-                setattr(self, field.attname, strip_control_deep(value))
-
-    def clean(self):
-        super().clean()
-        self.strip_control_characters()
-
-    def drop_unsafe_addresses(self):
-        """Blank an address field that is not a web address: code that saves without validating
-        (publishing an old revision, say) must not store one either."""
-        for field in self._meta.concrete_fields:
-            if validate_web_url in field.validators:
-                value = getattr(self, field.attname, None)
-                if value and not safe_web_url(value):
-                    setattr(self, field.attname, "")
-
-    def save(self, *args, **kwargs):
-        self.strip_control_characters()
-        self.drop_unsafe_addresses()
-        super().save(*args, **kwargs)
-
-
-class Source(CleanText, models.Model):
-    """A public listing the catalogue draws on, with the terms its data comes under."""
-
-    slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    homepage = models.URLField(_("homepage"), max_length=500, blank=True, validators=[validate_web_url])
-    licence = models.CharField(_("licence"), max_length=200, blank=True)
-    attribution = models.CharField(_("attribution"), max_length=300, blank=True)
-    trusted = models.BooleanField(
-        _("trusted"),
-        default=False,
-        help_text=_(
-            "New entries from a trusted source are published at once; others wait in the review queue."
-        ),
-    )
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("homepage"),
-        FieldPanel("licence"),
-        FieldPanel("attribution"),
-        FieldPanel("trusted"),
-    ]
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("source")
-
-    def __str__(self):
-        return self.name
+from ..forms import EntryForm
+from ..taxonomies import Activity, Category, LegalForm, MemberClass, OrganisationType
+from ..text import html_to_text, safe_links, validate_links, validate_web_url
+from .mixins import CleanText
 
 
 class EntryQuerySet(models.QuerySet):
@@ -450,8 +356,8 @@ class Entry(
 
     # Public URLs and preview ---------------------------------------------
     def get_url(self, request=None):
-
-        page = DirectoryPage.objects.live().first()
+        # By name from the registry: the page (models/pages.py) imports this module.
+        page = apps.get_model("directory", "DirectoryPage").objects.live().first()
         if page is None:
             return None
         return page.url + page.reverse_subpage("entry", kwargs={"slug": self.slug})
@@ -537,119 +443,3 @@ class EntryTranslation(CleanText, models.Model):
 
     def __str__(self):
         return f"{self.entry_id}:{self.language}"
-
-
-class EntryIdentifier(CleanText, models.Model):
-    """An id another register gives the organisation, shared across listings.
-
-    Schemes: ``cuk`` (Co-operatives UK organisation id, also used by ESSGlobal files),
-    ``gb-coh`` (Companies House number), ``gb-fca`` (FCA mutuals register number),
-    ``murmurations`` (node id), ``website`` is not one: domains are matched separately.
-    """
-
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="identifiers")
-    scheme = models.SlugField(_("scheme"), max_length=40)
-    value = models.CharField(_("value"), max_length=200)
-
-    class Meta:
-        verbose_name = _("identifier")
-        constraints = [
-            models.UniqueConstraint(fields=["scheme", "value"], name="unique_identifier"),
-        ]
-
-    def __str__(self):
-        return f"{self.scheme}:{self.value}"
-
-
-class SourceRecord(models.Model):
-    """One listing of an entry in one source: the provenance of its data."""
-
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="source_records")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="records")
-    external_id = models.CharField(_("id in the source"), max_length=255)
-    record_url = models.URLField(
-        _("address in the source"), max_length=2000, blank=True, validators=[validate_web_url]
-    )
-    raw = models.JSONField(_("raw record"), default=dict)
-    content_hash = models.CharField(max_length=64)
-    first_seen = models.DateTimeField(_("first seen"))
-    last_seen = models.DateTimeField(_("last seen"))
-
-    class Meta:
-        verbose_name = _("source record")
-        constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="unique_record_per_source"),
-        ]
-
-    def __str__(self):
-        return f"{self.source.slug}:{self.external_id}"
-
-
-class Submission(CleanText, models.Model):
-    """A proposal from the public: a new co-op, or a change to an entry, waiting for an editor.
-
-    The submitter's name and email are personal data: editors see them, nothing public does.
-    """
-
-    class Kind(models.TextChoices):
-        NEW = "new", _("New entry")
-        CHANGE = "change", _("Change to an entry")
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
-
-    text_json_fields = ("data",)
-
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    entry = models.ForeignKey(
-        Entry,
-        verbose_name=_("entry"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-    )
-    entry_name = models.CharField(_("entry name"), max_length=255, blank=True)
-    data = models.JSONField(_("proposed fields"), default=dict, blank=True)
-    message = models.TextField(_("message to the editors"), blank=True)
-    submitter_name = models.CharField(_("submitter's name"), max_length=200)
-    submitter_email = models.EmailField(_("submitter's email"))
-    consent = models.BooleanField(_("consent to be contacted and to publish"), default=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
-    )
-    language = models.CharField(_("language of the form"), max_length=10, blank=True)
-    # An HMAC of the address (for the rate limit and to spot floods), never the address itself.
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    # Editors decide with the Review view's accept / reject; the edit form only shows what was sent.
-    panels = [
-        FieldPanel("status"),
-        FieldPanel("submitter_name", read_only=True),
-        FieldPanel("submitter_email", read_only=True),
-        FieldPanel("message", read_only=True),
-        FieldPanel("data", read_only=True),
-    ]
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("submission")
-        verbose_name_plural = _("submissions")
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.entry_name or self.data.get('name', '')}"
-
-
-from .pages import DirectoryPage  # noqa: E402,F401  (registers the page model)
