@@ -22,9 +22,9 @@ from wagtail.search.backends import get_search_backend
 
 from directory.models import Entry, Status
 
-from ..api import Facet, FacetOption, SearchResults
 from ..facets import DIMENSIONS, DIMENSIONS_BY_NAME, FACET_SIZE
 from ..relevance import CLOSED_STATUSES, fold, query_words, snippet
+from ..results import Facet, FacetOption, SearchResults
 from ..suggest import did_you_mean
 from ..versions import remembered
 

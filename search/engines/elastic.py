@@ -38,7 +38,6 @@ from django_countries import countries
 
 from directory.models import Entry, Status
 
-from ..api import Facet, FacetOption, SearchResults
 from ..connections import get_client
 from ..documents import (
     DIMENSION_FIELDS,
@@ -54,6 +53,7 @@ from ..documents import (
 )
 from ..facets import DIMENSIONS, FACET_SIZE
 from ..relevance import CLOSED_STATUSES
+from ..results import Facet, FacetOption, SearchResults
 
 logger = logging.getLogger(__name__)
 
