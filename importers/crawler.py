@@ -445,6 +445,7 @@ class Crawler:
         self.report.checks.append(
             {
                 "entry": entry.slug,
+                "check": check.pk,  # the HomepageCheck row, for whoever shows this visit in full
                 "url": check.url,
                 "ok": check.ok,
                 "status": check.status_code,
