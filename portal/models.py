@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock, plain_words
+from .library_cache import forget_library_url
 
 #: How long the home page's figures are cached: brief, so a newly published entry shows soon.
 FIGURES_CACHE_SECONDS = 60
@@ -342,8 +343,6 @@ class CaseStudyPage(LibraryArticle):
 
 
 def _forget_library_url(**kwargs):
-    from .templatetags.library_tags import forget_library_url
-
     forget_library_url()
 
 

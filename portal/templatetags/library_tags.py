@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-register = template.Library()
+from portal.library_cache import LIBRARY_URL_CACHE_SECONDS, library_url_key
+from portal.models import LibraryIndexPage
 
-LIBRARY_URL_CACHE_SECONDS = 300
-_LIBRARY_URL_KEY = "portal:library-url:{language}"
+register = template.Library()
 
 
 @register.simple_tag
@@ -29,21 +29,13 @@ def library_url(context):
     Cached for a few minutes (and forgotten when the library page is published, unpublished or
     deleted), so the navigation link costs no query on every page.
     """
-    key = _LIBRARY_URL_KEY.format(language=translation.get_language() or "")
+    key = library_url_key(translation.get_language() or "")
     url = cache.get(key)
     if url is None:
-        from portal.models import LibraryIndexPage
-
         page = LibraryIndexPage.objects.live().first()
         url = (page.get_url(context.get("request")) or "") if page else ""
         cache.set(key, url, LIBRARY_URL_CACHE_SECONDS)
     return url
-
-
-def forget_library_url():
-    from django.conf import settings
-
-    cache.delete_many([_LIBRARY_URL_KEY.format(language=code) for code, _name in settings.LANGUAGES])
 
 
 @register.filter

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             for item in content.get("case_studies") or []:
                 self.load_article(library, item, case_study=True)
             self.load_featured(home, content.get("featured") or [])
-        from portal.templatetags.library_tags import forget_library_url
+        from portal.library_cache import forget_library_url
 
         forget_library_url()
         if options["verbosity"] > 1:
