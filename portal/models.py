@@ -28,7 +28,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock, plain_words
-from .library_cache import forget_library_url
 
 #: How long the home page's figures are cached: brief, so a newly published entry shows soon.
 FIGURES_CACHE_SECONDS = 60
@@ -340,18 +339,3 @@ class CaseStudyPage(LibraryArticle):
             )
         context["entry"] = entry
         return context
-
-
-def _forget_library_url(**kwargs):
-    forget_library_url()
-
-
-def _connect_signals():
-    from django.db.models.signals import post_delete
-    from wagtail.signals import page_published, page_unpublished
-
-    for signal in (page_published, page_unpublished, post_delete):
-        signal.connect(_forget_library_url, sender=LibraryIndexPage, dispatch_uid=f"library-url-{id(signal)}")
-
-
-_connect_signals()
