@@ -23,16 +23,8 @@ from directory.text import clean_text, make_slug
 
 from ..records import LIST_FIELDS, MULTI_TERM_FIELDS, Record, RecordError, domain_of
 from .base import ListingSource
-from .csv_mapping import (
-    FieldBuilder,
-    apply_source_settings,
-    check_field_blocks,
-    check_fields,
-    load_config,
-    parse_columns,
-    repair_url,
-    split_items,
-)
+from .config import apply_source_settings, check_field_blocks, check_fields, load_config, parse_columns
+from .fields import FieldBuilder, repair_url, split_items
 
 # Hosts where many organisations have a page: the first path segment is part of the id.
 SHARED_HOSTS = {

@@ -25,7 +25,7 @@ from directory.text import clean_text, make_slug
 
 from ..records import Record, RecordError, domain_of
 from .base import ListingSource, SourceUnavailable
-from .csv_mapping import FieldBuilder, country_code, to_int, to_year
+from .fields import FieldBuilder, country_code, to_int, to_year
 
 MAX_PAGES = 1000
 # The directory's "stage" of development -> our status (the Murmurations values).
