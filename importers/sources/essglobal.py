@@ -21,7 +21,7 @@ from directory.text import summarise, text_to_html
 from .. import geo
 from ..records import Record, RecordError, normalise_url, split_list
 from .base import ListingSource
-from .coops_uk import (
+from .uk_register import (
     ICA_ACTIVITIES,
     activity_from_sic,
     companies_house_number,
