@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Entry, EntryTag, Source, SourceRecord
+from .models import DirectoryPage, Entry, EntryTag, Source, SourceRecord
 from .text import html_to_text, spreadsheet_safe
 
 CHUNK = 1000
@@ -158,8 +158,6 @@ class Exporter:
     """Turns entries into export records; knows the sources and the public page's address."""
 
     def __init__(self, base_url: str = ""):
-        from .models import DirectoryPage
-
         page = DirectoryPage.objects.live().first()
         self.directory_url = base_url.rstrip("/") + (page.url if page and page.url else "/directory/")
         self.sources = {source.pk: source_info(source) for source in Source.objects.all()}

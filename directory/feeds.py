@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .models import Entry
 from .text import html_to_text, strip_control_deep, summarise
 
 FEED_SIZE = 50
@@ -53,8 +54,6 @@ class NewEntriesFeed(Feed):
         return _("Co-op Portal editors")
 
     def items(self, page):
-        from .models import Entry
-
         return (
             Entry.objects.published()
             .filter(first_published_at__isnull=False)

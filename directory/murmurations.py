@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
+from .models import Entry
 from .text import clean_text, html_to_text
 
 SCHEMA = "organizations_schema-v1.0.0"
@@ -40,8 +41,6 @@ def profile_path(entry) -> str:
 
 def entry_queryset():
     """Published entries with everything a profile shows, in a fixed number of queries."""
-    from .models import Entry
-
     return (
         Entry.objects.published()
         .select_related("category", "organisation_type", "legal_form", "logo")

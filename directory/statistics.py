@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from .models import Activity, Entry, MemberClass, Source
+
 CACHE_SECONDS = 300
 CACHE_KEY = "directory-statistics"
 
@@ -79,8 +81,6 @@ def by_decade(published) -> list[Row]:
 
 
 def by_source() -> list[Row]:
-    from .models import Source
-
     rows = (
         Source.objects.order_by()
         .annotate(n=Count("records__entry", filter=Q(records__entry__live=True), distinct=True))
@@ -92,8 +92,6 @@ def by_source() -> list[Row]:
 
 def compute() -> dict:
     """The figures, straight from the database."""
-    from .models import Activity, Entry, MemberClass
-
     published = Entry.objects.published()
     total = published.count()
     tables = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
@@ -131,8 +132,6 @@ def plain_words(stream) -> int:
 
     Reads the raw data, so the cards' snippets are not fetched.
     """
-    from django.utils.html import strip_tags
-
     words = 0
     for child in getattr(stream, "raw_data", None) or []:
         value = child.get("value")

@@ -27,6 +27,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from directory.models import DirectoryPage, Entry
+from directory.taxonomies import Topic
+from mentorship.models import Cohort, MentorProfile, Programme
+
 from .blocks import ArticleBodyBlock, plain_words
 
 #: How long the home page's figures are cached: brief, so a newly published entry shows soon.
@@ -43,9 +47,6 @@ def home_figures() -> dict[str, int]:
     """Live figures for the home page: four COUNT queries, cached for a minute."""
     figures = cache.get(FIGURES_CACHE_KEY)
     if figures is None:
-        from directory.models import Entry
-        from mentorship.models import Cohort, Programme
-
         published = Entry.objects.published().order_by()
         figures = {
             "entries": published.count(),
@@ -61,8 +62,6 @@ def home_figures() -> dict[str, int]:
 
 def directory_url() -> str:
     """The directory's address (entry pages are `<it><slug>/`), or "" when there is none."""
-    from directory.models import DirectoryPage
-
     page = DirectoryPage.objects.live().only("id", "url_path").first()
     return (page.url or "") if page else ""
 
@@ -89,8 +88,6 @@ class HomePage(Page):
 
     def featured(self):
         """The featured entries that are published, in the editors' order; else the latest added."""
-        from directory.models import Entry
-
         published = Entry.objects.published().for_listing()
         ids = [item.entry_id for item in self.featured_entries.all()]
         if ids:
@@ -101,9 +98,6 @@ class HomePage(Page):
         return list(published.order_by("-created_at", "name")[:HOME_FEATURED]), False
 
     def get_context(self, request, *args, **kwargs):
-        from directory.models import DirectoryPage
-        from mentorship.models import Cohort
-
         context = super().get_context(request, *args, **kwargs)
         figures = home_figures()
         entries, featured = self.featured()
@@ -159,8 +153,6 @@ class LibraryIndexPage(Page):
         verbose_name = _("knowledge library")
 
     def get_context(self, request, *args, **kwargs):
-        from directory.taxonomies import Topic
-
         context = super().get_context(request, *args, **kwargs)
         topics = list(Topic.objects.all())
         selected = next((t for t in topics if t.slug == request.GET.get("topic")), None)
@@ -208,8 +200,6 @@ class TopicPage(Page):
             raise ValidationError({"topic": _("This topic already has a page.")})
 
     def get_context(self, request, *args, **kwargs):
-        from mentorship.models import Cohort, MentorProfile, Programme
-
         context = super().get_context(request, *args, **kwargs)
         topic_id = self.topic_id
         open_cohorts = Cohort.objects.open_for_applications().order_by(
@@ -325,8 +315,6 @@ class CaseStudyPage(LibraryArticle):
         verbose_name_plural = _("case studies")
 
     def get_context(self, request, *args, **kwargs):
-        from directory.models import Entry
-
         context = super().get_context(request, *args, **kwargs)
         entry = None
         if self.entry_id:

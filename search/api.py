@@ -89,6 +89,8 @@ def matching_queryset(query: str = "", filters: dict[str, list[str]] | None = No
     bulk exports) take this. Wagtail keeps its database index whichever engine answers
     `search()`, and these are the database engine's semantics, which every engine shares.
     """
+    # Engines load on first use, as get_engine's import_string does: they import directory.models,
+    # whose page imports this module.
     from .engines.database import DatabaseEngine
 
     filters = clean_filters(filters)

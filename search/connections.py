@@ -59,6 +59,7 @@ def get_client(kind: str, url: str | None = None):
 
 def _make_client(kind: str, urls: list[str], timeout: float, options: dict):
     auth = options.pop("auth", None)
+    # Each client library is an optional extra (pyproject), imported only when its server is used.
     if kind == "elasticsearch":
         from elasticsearch import Elasticsearch
 

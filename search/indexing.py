@@ -12,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, reset_queries
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.search.backends import get_search_backends
+from wagtail.search.models import IndexEntry
+
+from directory.models import Entry, SourceRecord
+
+from .api import get_engine
+from .models import IndexedEntry
+from .versions import bump
 
 CHUNK_SIZE = 500
 # After (re)indexing this many entries at once, PostgreSQL gets fresh table statistics.
@@ -31,14 +39,8 @@ def index_entries(
     once per run instead of indexing row by row. Each entry's indexed state is
     recorded once every backend has taken it (see `entries_behind`).
     """
-    from directory.models import Entry
-
-    from .api import get_engine
-
     ids = sorted({int(pk) for pk in entry_ids})
     if ids and bump_version:
-        from .versions import bump
-
         bump()  # bulk writes send no signals: remembered facet counts are stale now
     done = 0
     backends = list(get_search_backends(with_auto_update=False))
@@ -64,8 +66,6 @@ def index_entries(
 def record_indexed(entries) -> None:
     """Remember the state in which these entries were just indexed (the values read, not now's:
     an entry changed meanwhile stays behind)."""
-    from .models import IndexedEntry
-
     now = timezone.now()
     rows = [
         IndexedEntry(entry_id=e.pk, updated_at=e.updated_at, live=e.live, indexed_at=now) for e in entries
@@ -82,10 +82,6 @@ def record_indexed(entries) -> None:
 
 def entries_behind():
     """The entries whose indexed state is missing or older than the entry (a queryset of pks)."""
-    from directory.models import Entry
-
-    from .models import IndexedEntry
-
     current = IndexedEntry.objects.filter(
         entry_id=OuterRef("pk"), updated_at=OuterRef("updated_at"), live=OuterRef("live")
     )
@@ -107,12 +103,6 @@ def refresh_statistics() -> None:
     """
     if connection.vendor != "postgresql":
         return
-    from wagtail.search.models import IndexEntry
-
-    from directory.models import Entry, SourceRecord
-
-    from .models import IndexedEntry
-
     tables = [Entry._meta.db_table, SourceRecord._meta.db_table, IndexEntry._meta.db_table]
     tables += [IndexedEntry._meta.db_table]
     tables += [field.m2m_db_table() for field in Entry._meta.many_to_many]
@@ -142,10 +132,6 @@ def differences() -> tuple[list[IndexDifference], set[int]]:
     Wagtail's database index holds every entry (drafts too: the admin searches them; the
     public search keeps to published ones); a search server holds the published entries.
     """
-    from directory.models import Entry
-
-    from .api import get_engine
-
     published = set(Entry.objects.published().values_list("pk", flat=True))
     found = []
     if any(_is_database_backend(backend) for backend in get_search_backends(with_auto_update=False)):
@@ -182,15 +168,11 @@ def mend(found: list[IndexDifference], behind: set[int], chunk_size: int = CHUNK
     ids = set(behind)
     for difference in found:
         ids |= difference.missing | difference.extra
-    from directory.models import Entry
-
     existing = set(Entry.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     # Wagtail's index rows of deleted entries (index_entries drops them from a search server).
     gone = {pk for difference in found if difference.engine == "database" for pk in difference.extra}
     gone -= existing
     if gone:
-        from wagtail.search.models import IndexEntry
-
         IndexEntry.objects.filter(
             content_type=_entry_content_type(), object_id__in=[str(pk) for pk in gone]
         )._raw_delete(IndexEntry.objects.db)
@@ -204,16 +186,10 @@ def _is_database_backend(backend) -> bool:
 
 
 def _entry_content_type():
-    from django.contrib.contenttypes.models import ContentType
-
-    from directory.models import Entry
-
     return ContentType.objects.get_for_model(Entry)
 
 
 def _database_index_ids() -> set[int]:
-    from wagtail.search.models import IndexEntry
-
     ids = IndexEntry.objects.filter(content_type=_entry_content_type()).values_list("object_id", flat=True)
     return {int(pk) for pk in ids}
 

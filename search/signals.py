@@ -10,10 +10,14 @@ indexing failed stays "behind" until `search.indexing.index_behind()` catches it
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from directory.models import Entry
+
+from .api import get_engine
+from .tasks import sync_entries_task
+from .versions import bump
+
 
 def uses_search_server() -> bool:
-    from .api import get_engine
-
     return hasattr(get_engine(), "index_entries")
 
 
@@ -21,8 +25,6 @@ def entry_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
     catalogue_changed(sender)
-    from .tasks import sync_entries_task
-
     # Every engine, and the record of what the index took (search.indexing.record_indexed),
     # so a save whose indexing failed (a search server down) is caught up later.
     pk = instance.pk
@@ -32,14 +34,10 @@ def entry_changed(sender, instance, **kwargs):
 def catalogue_changed(sender, **kwargs):
     if kwargs.get("raw"):
         return
-    from .versions import bump
-
     bump()
 
 
 def connect():
-    from directory.models import Entry
-
     post_save.connect(entry_changed, sender=Entry, dispatch_uid="search-sync-save")
     post_delete.connect(entry_changed, sender=Entry, dispatch_uid="search-sync-delete")
     # Facet values and labels: an entry's links to terms, and the terms themselves.

@@ -12,6 +12,9 @@ import time
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from taggit.models import Tag
+
+from directory.models import Activity, Entry
 
 from .relevance import fold
 
@@ -20,10 +23,6 @@ TTL_SECONDS = 600
 
 
 def vocabulary() -> set[str]:
-    from taggit.models import Tag
-
-    from directory.models import Activity, Entry
-
     if _CACHE["words"] is not None and time.monotonic() - _CACHE["built"] < TTL_SECONDS:
         return _CACHE["words"]
     words: set[str] = set()

@@ -22,14 +22,14 @@ from collections import OrderedDict
 
 from django.db import connection
 
+from .models import CatalogueVersion
+
 SIZE = 512  # filter combinations remembered per process
 _lock = threading.Lock()
 _remembered: OrderedDict = OrderedDict()
 
 
 def _table() -> str:
-    from .models import CatalogueVersion
-
     return CatalogueVersion._meta.db_table
 
 
@@ -43,8 +43,6 @@ def current() -> str | None:
 
 def bump() -> None:
     """Give the catalogue a new version (in the current transaction, if any)."""
-    from .models import CatalogueVersion
-
     token = uuid.uuid4().hex
     if not CatalogueVersion.objects.filter(pk=1).update(token=token):
         CatalogueVersion.objects.update_or_create(pk=1, defaults={"token": token})

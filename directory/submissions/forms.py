@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from directory.text import strip_control, validate_web_url
+from directory.text import html_to_text, strip_control, validate_web_url
 
 # The entry fields a submitter may propose, in the order the forms and the editors' review show them.
 ENTRY_FIELDS = [
@@ -151,8 +151,6 @@ class ChangeForm(EntryFieldsForm, SubmitterForm):
     )
 
     def __init__(self, *args, entry, **kwargs):
-        from directory.text import html_to_text
-
         self.entry = entry
         initial = {name: getattr(entry, name) for name in ENTRY_FIELDS}
         initial["description"] = html_to_text(entry.description) if entry.description else ""

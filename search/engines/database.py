@@ -14,13 +14,16 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django_countries import countries
 from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 
 from directory.models import Entry, Status
+from directory.text import html_to_text
 
 from ..facets import DIMENSIONS, DIMENSIONS_BY_NAME, FACET_SIZE
 from ..relevance import CLOSED_STATUSES, fold, query_words, snippet
@@ -43,9 +46,6 @@ STATUS_LABELS = dict(Status.choices)
 
 def entry_index() -> tuple[str, int]:
     """Wagtail's index table and the content type its rows for entries carry."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.search.models import IndexEntry
-
     return IndexEntry._meta.db_table, ContentType.objects.get_for_model(Entry).pk
 
 
@@ -158,8 +158,6 @@ def filter_conditions(filters) -> tuple[list[str], list]:
 
 
 def _strip(html_text: str) -> str:
-    from directory.text import html_to_text
-
     return html_to_text(html_text)
 
 

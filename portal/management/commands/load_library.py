@@ -14,6 +14,13 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from wagtail.models import Site
+
+from directory.models import Entry
+from directory.taxonomies import Topic
+from mentorship.models import MentorProfile, Programme
+from portal.library_cache import forget_library_url
+from portal.models import CaseStudyPage, FeaturedEntry, GuidePage, HomePage, LibraryIndexPage, TopicPage
 
 CONTENT = Path(__file__).resolve().parents[2] / "library" / "content.yaml"
 
@@ -48,8 +55,6 @@ class Command(BaseCommand):
             for item in content.get("case_studies") or []:
                 self.load_article(library, item, case_study=True)
             self.load_featured(home, content.get("featured") or [])
-        from portal.library_cache import forget_library_url
-
         forget_library_url()
         if options["verbosity"] > 1:
             for line in self.tally.changed:
@@ -65,10 +70,6 @@ class Command(BaseCommand):
 
     # Pages --------------------------------------------------------------
     def home_page(self):
-        from wagtail.models import Site
-
-        from portal.models import HomePage
-
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         root = site.root_page.specific if site else None
         home = root if isinstance(root, HomePage) else HomePage.objects.first()
@@ -115,8 +116,6 @@ class Command(BaseCommand):
         return current != value
 
     def load_library(self, home, data):
-        from portal.models import LibraryIndexPage
-
         slug = data.get("slug", "library")
         existing = LibraryIndexPage.objects.first()
         fields = {
@@ -128,18 +127,12 @@ class Command(BaseCommand):
 
     def load_topics(self, library, intros):
         """One page per topic of the shared taxonomy, titled with the topic's name."""
-        from directory.taxonomies import Topic
-        from portal.models import TopicPage
-
         for topic in Topic.objects.all():
             existing = TopicPage.objects.filter(topic=topic).first()
             fields = {"title": topic.name, "topic": topic, "intro": (intros.get(topic.slug) or "").strip()}
             self.upsert(library, TopicPage, topic.slug, fields, existing=existing)
 
     def load_article(self, library, item, case_study):
-        from directory.taxonomies import Topic
-        from portal.models import CaseStudyPage, GuidePage
-
         slug = item["slug"]
         topics = list(Topic.objects.filter(slug__in=item.get("topics") or []))
         missing = set(item.get("topics") or []) - {t.slug for t in topics}
@@ -162,8 +155,6 @@ class Command(BaseCommand):
 
     def load_featured(self, home, refs):
         """The home page's featured co-ops, only while the editors have chosen none."""
-        from portal.models import FeaturedEntry
-
         if not refs or home.featured_entries.exists() or home.has_unpublished_changes:
             return
         entries = [entry for entry in map(self.entry, refs) if entry is not None]
@@ -178,8 +169,6 @@ class Command(BaseCommand):
     @staticmethod
     def entry(ref):
         """A directory entry by its id in the seed catalogue, else by its slug."""
-        from directory.models import Entry
-
         return (
             Entry.objects.filter(source_records__source__slug="portal-seed", source_records__external_id=ref)
             .order_by("pk")
@@ -189,8 +178,6 @@ class Command(BaseCommand):
 
     def body(self, slug, blocks) -> list[dict]:
         """The body's blocks in their stored form, with references resolved to ids."""
-        from mentorship.models import MentorProfile, Programme
-
         stored = []
         for block in blocks:
             kind, value = block["type"], block.get("value")

@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -47,8 +48,6 @@ class Command(BaseCommand):
 
     def grant_editor_groups(self):
         """Wagtail's Editors and Moderators groups may curate the directory; Moderators publish."""
-        from django.contrib.auth.models import Group, Permission
-
         curate = Permission.objects.filter(
             content_type__app_label="directory",
             codename__regex=r"^(add|change|delete)_(entry|activity|memberclass|category|"

@@ -21,7 +21,10 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+from wagtail.search.backends import get_search_backends
 
+from directory.models import Entry
 from search.api import get_engine
 from search.indexing import differences, mend
 
@@ -40,8 +43,6 @@ class Progress:
         if not self.enabled:
             return
         if self.bar is None:
-            from tqdm import tqdm
-
             self.bar = tqdm(total=total, desc=self.desc, unit=" entries", file=sys.stderr)
         self.bar.update(done - self.bar.n)
 
@@ -52,10 +53,6 @@ class Progress:
 
 def rebuild_database_index(chunk_size: int, progress=None) -> int:
     """Re-index every entry in each of Wagtail's search backends, in chunks; return the count."""
-    from wagtail.search.backends import get_search_backends
-
-    from directory.models import Entry
-
     ids = list(Entry.get_indexed_objects().order_by("pk").values_list("pk", flat=True))
     done = 0
     for backend in get_search_backends(with_auto_update=False):
