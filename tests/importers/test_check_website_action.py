@@ -263,3 +263,13 @@ def test_the_button_is_in_the_edit_views_action_menu(client, editor_user, site, 
     page = client.get(reverse("wagtailsnippets_directory_entry:edit", args=[empty.pk])).content.decode()
     assert "Check website" not in page
     assert CheckWebsiteMenuItem.name == "action-check-website"
+
+
+def test_a_second_check_of_an_unchanged_page_says_so(client, editor_user, site, indexed, settings, tmp_path):
+    settings.PORTAL_HTTP_CACHE_DIR = str(tmp_path / "http-cache")  # conditional requests, as in production
+    entry = draft_with(f"{site}/")
+    client.force_login(editor_user)
+    client.post(url_for(entry))
+    page = client.post(url_for(entry)).content.decode()
+    assert "unchanged since the last visit (HTTP 304)" in page
+    assert "Coop Locale &lt;test&gt;" in page  # read from the cached copy
