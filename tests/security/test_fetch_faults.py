@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import socket
 import threading
 import time
@@ -57,6 +59,28 @@ def utf16(conn):
     )
 
 
+# Set by the importer tests below: the real IoO sheet, served cut or re-encoded.
+LISTINGS: dict[str, bytes] = {}
+
+
+def cut_without_length(conn):
+    """The sheet cut in the middle of a row, the connection closed, no Content-Length or chunking."""
+    conn.sendall(HEAD + b"\r\n" + LISTINGS["cut"])
+
+
+def utf16_listing(conn):
+    body = LISTINGS["utf16"]
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-16\r\nConnection: close\r\n"
+        + b"Content-Length: %d\r\n\r\n" % len(body)
+        + body
+    )
+
+
+def not_found(conn):
+    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
 def redirect(location):
     def answer(conn):
         conn.sendall(
@@ -80,6 +104,9 @@ ROUTES = {
     "/to-private": redirect(b"http://100.100.100.200/latest/meta-data/"),
     "/to-mapped": redirect(b"http://[::ffff:169.254.169.254]/"),
     "/loop": redirect(b"/loop"),
+    "/robots.txt": not_found,  # the importers ask first; no robots.txt allows everything
+    "/ioo-cut.csv": cut_without_length,
+    "/ioo-utf16.csv": utf16_listing,
 }
 
 
@@ -169,3 +196,37 @@ def test_declared_utf16_charset_is_honoured(server):
     base, _ = server
     result = fetcher().get(base + "/utf16")
     assert result.text.splitlines() == ["Name,Description", "Coopérative,ça va"]
+
+
+@pytest.fixture
+def ioo_text(shared_data):
+    rows = list(
+        csv.reader(io.StringIO((shared_data / "ioo" / "ioo-directory.csv").read_text(encoding="utf-8")))
+    )
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows[:41])  # the header and 40 co-ops
+    return out.getvalue()
+
+
+def test_a_body_cut_mid_row_without_length_imports_nothing(server, empty_catalogue, ioo_text):
+    from directory.models import Entry
+    from importers.models import ImportRun
+    from importers.runner import run_import
+
+    text = ioo_text.rstrip("\n")
+    LISTINGS["cut"] = text[: text.rindex("\n") + 12].encode()  # 11 characters into the 40th co-op's row
+    report, run = run_import("ioo", url=server[0] + "/ioo-cut.csv")
+    assert run.outcome == ImportRun.Outcome.FAILED
+    assert "cut short" in run.message, run.message
+    assert Entry.objects.count() == 0
+
+
+def test_a_utf16_listing_labelled_so_imports_whole(server, empty_catalogue, ioo_text):
+    from directory.models import Entry
+    from importers.runner import run_import
+
+    LISTINGS["utf16"] = ioo_text.encode("utf-16")
+    report, run = run_import("ioo", url=server[0] + "/ioo-utf16.csv")
+    assert report.errors == [], report.errors[:3]
+    assert report.created == 40
+    assert Entry.objects.filter(name=next(csv.reader(io.StringIO(ioo_text.splitlines()[1])))[0]).exists()
