@@ -152,6 +152,10 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # "Add my co-op" / "Suggest a change": submissions accepted per address per hour (Django's cache).
 PORTAL_SUBMISSIONS_PER_HOUR = env.int("PORTAL_SUBMISSIONS_PER_HOUR", default=5)
+# Autocomplete: a query still running after this many seconds is stopped and suggests nothing.
+PORTAL_AUTOCOMPLETE_TIME_LIMIT = env.float("PORTAL_AUTOCOMPLETE_TIME_LIMIT", default=1.0)
+# An import run whose process has not been heard of for this many seconds is marked failed.
+PORTAL_IMPORT_STALE_AFTER = env.int("PORTAL_IMPORT_STALE_AFTER", default=30 * 60)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
