@@ -410,7 +410,11 @@ class Fetcher:
         return any(ip in network for network in self.private_allowlist)
 
     def check_url(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # raises for a port out of range, which URLValidator lets through
+        except ValueError as error:
+            raise FetchError(url, f"not a valid address ({error})") from error
         if parts.scheme not in ("http", "https"):
             raise FetchError(url, f"only http and https are fetched, not {parts.scheme or 'no scheme'}")
         if not parts.hostname:
@@ -418,8 +422,8 @@ class Fetcher:
         if self.allow_private:
             return
         try:
-            infos = socket.getaddrinfo(parts.hostname, parts.port or None, proto=socket.IPPROTO_TCP)
-        except socket.gaierror as error:
+            infos = socket.getaddrinfo(parts.hostname, port or None, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError) as error:  # UnicodeError: a name IDNA cannot encode
             raise FetchError(url, f"host not found ({error})") from error
         for info in infos:
             address = info[4][0]

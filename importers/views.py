@@ -177,7 +177,7 @@ FAILURES = (
     (re.compile(r"^connection failed"), gettext_lazy("The website could not be reached.")),
     (re.compile(r"^disallowed by the site's robots"), gettext_lazy("The website asks robots not to visit.")),
     (
-        re.compile(r"^(only http and https|no host in)"),
+        re.compile(r"^(only http and https|no host in|not a valid address)"),
         gettext_lazy("The website address is not one the portal fetches."),
     ),
 )

@@ -7,6 +7,7 @@ server fetch it); an editor checks a draft's site with this action instead. Site
 
 from __future__ import annotations
 
+import html
 import http.server
 import threading
 import time
@@ -273,3 +274,58 @@ def test_a_second_check_of_an_unchanged_page_says_so(client, editor_user, site, 
     page = client.post(url_for(entry)).content.decode()
     assert "unchanged since the last visit (HTTP 304)" in page
     assert "Coop Locale &lt;test&gt;" in page  # read from the cached copy
+
+
+class _RedirectTo(http.server.BaseHTTPRequestHandler):
+    """Redirects the homepage to the address after /to/ (robots.txt: none)."""
+
+    def do_GET(self):  # noqa: N802
+        if self.path.startswith("/to/"):
+            self.send_response(302)
+            self.send_header("Location", self.path[len("/to/") :])
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def redirecting_site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RedirectTo)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_website_with_a_port_out_of_range_gives_a_message_not_a_500(client, editor_user, indexed):
+    """The model's URL validators let a port out of range through; the fetch used to raise ValueError."""
+    entry = draft_with("http://127.0.0.1:99999/")
+    assert entry.website == "http://127.0.0.1:99999/"
+    client.force_login(editor_user)
+    response = client.post(url_for(entry))
+    assert response.status_code == 200
+    assert "The website address is not one the portal fetches." in response.content.decode()
+    assert HomepageCheck.objects.get(entry=entry).error.startswith("not a valid address")
+
+
+@pytest.mark.parametrize(
+    ("target", "headline"),
+    [
+        ("http://127.0.0.1:99999/", "The website address is not one the portal fetches."),
+        ("http://a..b/", "The website's name was not found."),  # IDNA cannot encode it: no lookup made
+    ],
+)
+def test_a_redirect_to_an_unreadable_address_gives_a_message(
+    client, editor_user, indexed, redirecting_site, target, headline
+):
+    entry = draft_with(f"{redirecting_site}/to/{target}")
+    client.force_login(editor_user)
+    response = client.post(url_for(entry))
+    assert response.status_code == 200
+    assert headline in html.unescape(response.content.decode())
+    assert not HomepageCheck.objects.get(entry=entry).ok
