@@ -137,6 +137,41 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def machine_busy() -> float:
+    """CPU seconds every core of the machine spent busy (all users: the machine is shared)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / TICK
+
+
+def server_tree_cpu(pid: int | None) -> float | None:
+    """A server process's seconds, its live children's and those of children it has reaped.
+
+    PostgreSQL: the postmaster reaps each backend (one per request, CONN_MAX_AGE=0), so this is the
+    whole server's CPU, other databases' users of the shared server included."""
+    fields = _stat(pid) if pid else None
+    if not fields:
+        return None
+    own = sum(int(v) for v in fields[11:15]) / TICK  # utime, stime, cutime, cstime
+    return own + sum(cpu_of(child) or 0.0 for child in children_of(pid))
+
+
+def meters(postmaster: int | None) -> dict:
+    return {"machine": machine_busy(), "postgres": server_tree_cpu(postmaster), "at": time.perf_counter()}
+
+
+def meters_between(before: dict, after: dict) -> dict:
+    wall = after["at"] - before["at"]
+    busy = after["machine"] - before["machine"]
+    out = {
+        "machine_busy_cpu_s": round(busy, 1),
+        "machine_busy_share": round(busy / (wall * (os.cpu_count() or 1)), 2) if wall else None,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
+    if before["postgres"] is not None and after["postgres"] is not None:
+        out["postgres_server_cpu_s"] = round(after["postgres"] - before["postgres"], 1)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -170,6 +205,9 @@ class SqliteDatabases:
 
     def drop_all(self):
         pass  # the temporary folder goes
+
+    def postmaster(self, url: str) -> None:
+        return None
 
     def query(self, url: str, sql: str, params=()) -> list[tuple]:
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=60)
@@ -208,6 +246,14 @@ class PostgresDatabases:
         self._admin(f'CREATE DATABASE "{full}" TEMPLATE "{urlsplit(source_url).path.strip("/")}"')
         self.names.append(full)
         return self._url(full)
+
+    def postmaster(self, url: str) -> int | None:
+        """The server's main process, when it runs here: the parent of this connection's backend."""
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            fields = _stat(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        return int(fields[1]) if fields else None
 
     def drop_all(self):
         for name in reversed(self.names):
@@ -389,6 +435,7 @@ class Site:
             "--bind",
             f"127.0.0.1:{self.port}",
         ]
+        self.postmaster = None  # PostgreSQL's server process, when it runs on this machine
         self.log = self.log_path.open("w")
         self.worker_log = self.worker_log_path.open("w")
         self.gunicorn = subprocess.Popen(
@@ -421,6 +468,7 @@ class Site:
     def cpu(self) -> dict:
         workers = {pid: cpu_of(pid) for pid in children_of(self.gunicorn.pid)}
         return {
+            "meters": meters(self.postmaster),
             "master": cpu_of(self.gunicorn.pid),
             "workers": {pid: cpu for pid, cpu in workers.items() if cpu is not None},
             "tasks": cpu_of(self.tasks.pid),
@@ -465,6 +513,7 @@ def cpu_between(before: dict, after: dict) -> dict:
         "gunicorn_master_s": round((after["master"] or 0) - (before["master"] or 0), 2),
         "task_worker_s": round(tasks, 1) if tasks is not None else None,
         "workers_gone": len(gone),  # a restarted worker's seconds are not counted
+        **meters_between(before["meters"], after["meters"]),
     }
 
 
@@ -829,6 +878,10 @@ def main(argv=None) -> int:
             "settings": "portal.settings.production, DEBUG off, whitenoise, TASKS_BACKEND=django_tasks_db, "
             "PORTAL_SUBMISSIONS_PER_HOUR=1000000, PORTAL_API_ANON_RATE=1000000/hour, cookies not Secure",
             "load_imports": LOAD_IMPORTS,
+            "reading_the_latencies": "clients are closed loops (next action after the answer and a pause), "
+            "so 50 of them offer more than 3 sync workers on 2 shared cores serve: latency is mostly "
+            "the wait in gunicorn's queue; compare the phases with each other, and CPU seconds with wall "
+            "seconds (machine_busy_share: how busy the whole machine was, other users included)",
         },
         "phases": {},
     }
@@ -840,9 +893,12 @@ def main(argv=None) -> int:
         served_url = databases.copy(template, "served")
 
         # 1. The import alone.
+        postmaster = databases.postmaster(template)
+        before = meters(postmaster)
         started, epoch = time.perf_counter(), time.time()
         imported = finish_import(start_import(portal_env(folder, alone_url)), started, args.import_timeout)
         relative_times(imported, epoch)
+        imported.update(meters_between(before, meters(postmaster)))
         result["phases"]["import_alone"] = {
             "what": "the baseline: run_import of " + " then ".join(LOAD_IMPORTS) + " in its own process on a "
             "copy of the catalogue, nothing else running (no server, no clients)",
@@ -853,6 +909,7 @@ def main(argv=None) -> int:
         # The site, on the other copy.
         served_env = portal_env(folder, served_url)
         site = Site(served_env, folder)
+        site.postmaster = postmaster
         site.wait_ready()
         names, slugs = pick_names(databases, served_url)
         pool = Pool(names, slugs, stylesheet_of(site.base))
@@ -933,14 +990,14 @@ def clients_phase(
     log_at = site.log_position()
     cpu_before = site.cpu()
     recorder, times = run_clients(site, pool, phase, clients, duration, think)
-    data = {"what": what, **times}
+    # The server's CPU while the clients ran (an import that goes on afterwards has its own figure).
+    data = {"what": what, **times, "server_cpu": cpu_between(cpu_before, site.cpu())}
     if importer is not None:
         process, started, epoch, timeout = importer
         data["import_running_when_clients_stopped"] = process.poll() is None
         imported = finish_import(process, started, timeout)
         relative_times(imported, epoch)
         data["import"] = imported
-    data["server_cpu"] = cpu_between(cpu_before, site.cpu())
     data["clients"] = recorder.summary(times["wall_s"])
     data["server_log"] = site.log_since(log_at)
     data["submissions"] = submissions_saved(databases, url, recorder.accepted)
